@@ -1,0 +1,306 @@
+"""The command line: a thin layer over the keyword-only Python API.
+
+Library code raises `AutograderError`s; only this module prints and exits.
+Exit codes: 0 ok · 1 some submissions hit an infrastructure error ·
+2 bad usage or configuration · 3 runner unavailable · 4 stale release.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from autograder import __version__
+from autograder.course import Course
+from autograder.errors import AutograderError, ConfigError
+
+console = Console(stderr=True)
+
+
+def _course(ctx: click.Context) -> Course:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, dict) or "course" not in obj:
+        raise click.UsageError("internal: no course")
+    if obj["course"] is None:
+        obj["course"] = Course(obj["course_dir"])
+    course: Course = obj["course"]
+    return course
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except AutograderError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Course folder (holds course.toml, solutions/, assignments/).",
+)
+@click.version_option(__version__, prog_name="autograder")
+@click.pass_context
+def cli(ctx: click.Context, course_dir: Path) -> None:
+    """Grade nbgrader notebook assignments in sandboxed containers.
+
+    Typical week: release WEEK → publish WEEK → collect WEEK → grade WEEK →
+    feedback WEEK --post. `autograder demo` runs the whole job offline on a
+    bundled sample classroom.
+    """
+    ctx.obj = {"course_dir": course_dir, "course": None}
+
+
+def make_runner(name: str, course: Course | None = None) -> object:
+    from gpu_runner.runners import get_runner
+
+    return get_runner(name)
+
+
+# -- release ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("weeks", nargs=-1)
+@click.option("--check", is_flag=True, help="Exit 4 when a committed release is stale; write nothing.")
+@click.pass_context
+def release(ctx: click.Context, weeks: tuple[str, ...], check: bool) -> None:
+    """Generate the student version: solutions/WEEK -> assignments/WEEK.
+
+    Uses nbgrader's generate_assignment: solutions stripped, hidden tests
+    removed, outputs cleared, checksums set, public data copied; hidden/ and
+    assignment.toml are never released. Without WEEK, every week.
+    """
+    from autograder.nbgrader_adapter import check_releases, release_week
+
+    course = _course(ctx)
+    names = list(weeks) or course.week_names()
+    if not names:
+        raise ConfigError(f"no weeks found in {course.solutions_dir}")
+    if check:
+        stale = check_releases(course, names)
+        for week in names:
+            if week in stale:
+                console.print(f"[red]stale[/red] {week}: " + "; ".join(stale[week][:5]))
+            else:
+                console.print(f"[green]fresh[/green] {week}")
+        if stale:
+            sys.exit(4)
+        return
+    for week in names:
+        out = release_week(course, week)
+        console.print(f"released {week} -> {out.relative_to(course.root)}")
+
+
+# -- collect ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("week")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Local folder DIR/<login>/<files> instead of GitHub.",
+)
+@click.pass_context
+def collect(ctx: click.Context, week: str, source: Path | None) -> None:
+    """Collect submissions into the workspace (from GitHub, or --from DIR)."""
+    course = _course(ctx)
+    if source is not None:
+        from autograder.submissions import collect_local
+
+        metas = collect_local(course, week, source)
+        console.print(f"collected {len(metas)} submissions of {week} from {source}")
+        return
+    from autograder.github import collect_week
+
+    report = collect_week(course=course, week=week)
+    console.print(str(report))
+
+
+# -- grade -----------------------------------------------------------------------
+
+
+def _summary(results: list, skipped: int, wall: float) -> Table:
+    table = Table(title=f"graded {len(results)}, unchanged {skipped}, {wall:.1f} s")
+    for col in ("student", "status", "score", "late", "problems", "flags"):
+        table.add_column(col)
+    for r in sorted(results, key=lambda r: r.student):
+        table.add_row(
+            r.student,
+            r.status,
+            f"{r.score:g}/{r.max_score:g}",
+            "yes" if r.late_seconds > 0 else "",
+            str(len(r.problems)),
+            str(len(r.flags)),
+        )
+    return table
+
+
+@cli.command()
+@click.argument("week")
+@click.option("--submission", type=click.Path(exists=True, path_type=Path), help="Grade this notebook or folder only.")
+@click.option("--student", help="Login for --submission.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result contract as JSON on stdout.")
+@click.option("--runner", type=click.Choice(["process", "docker"]), help="How jobs run (default: course.toml).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel jobs (default: cores and memory).")
+@click.option("--force", is_flag=True, help="Regrade unchanged submissions too.")
+@click.option("--submitted-at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]), help="Submission time for --submission (lateness).")
+@click.pass_context
+def grade(
+    ctx: click.Context,
+    week: str,
+    submission: Path | None,
+    student: str | None,
+    as_json: bool,
+    runner: str | None,
+    executor: str | None,
+    jobs: int | None,
+    force: bool,
+    submitted_at: datetime | None,
+) -> None:
+    """Grade collected submissions of WEEK (or one --submission).
+
+    Batch mode grades the workspace's submissions in parallel with a progress
+    bar, records each result as it finishes (an interrupted batch resumes),
+    and skips unchanged submissions unless --force. Exit 1 if any submission
+    hit an infrastructure error.
+    """
+    from autograder.grading import grade_single, grade_week
+    from autograder.submissions import read_local_folder
+
+    course = _course(ctx)
+    runner_obj = make_runner(runner or course.config.runner, course)
+    if executor == "ray" or (executor is None and course.config.executor == "ray"):
+        from gpu_runner.executors import wrap_executor
+
+        runner_obj = wrap_executor("ray", runner_obj)
+    if submission is not None:
+        if not student:
+            raise click.UsageError("--submission needs --student LOGIN")
+        if submission.is_dir():
+            files, _ = read_local_folder(submission)
+        else:
+            files = {submission.name: submission.read_bytes()}
+        result = grade_single(
+            course, week, login=student, files=files, runner=runner_obj, submitted_at=submitted_at
+        )
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            from autograder.feedback import to_markdown
+
+            click.echo(to_markdown(result, language=course.config.language, title=course.week(week).title))
+        sys.exit(1 if result.status == "error" else 0)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=as_json,
+    )
+    task = progress.add_task(f"grading {week}", total=0)
+    with progress:
+        report = grade_week(
+            course,
+            week,
+            runner=runner_obj,
+            jobs=jobs,
+            force=force,
+            on_start=lambda n, skipped: progress.update(task, total=n),
+            on_done=lambda login, result: progress.advance(task),
+        )
+    results = report.graded + report.errors
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        console.print(_summary(results, len(report.skipped), report.wall_s))
+    if report.errors:
+        console.print(f"[red]{len(report.errors)} submissions hit an infrastructure error[/red]")
+        sys.exit(1)
+
+
+# -- feedback --------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("week")
+@click.option("--post", is_flag=True, help="Also post each as an issue in the student's repo.")
+@click.option("--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language.")
+@click.pass_context
+def feedback(ctx: click.Context, week: str, post: bool, language: str | None) -> None:
+    """Render feedback (Markdown) for every graded submission of WEEK."""
+    from autograder.feedback import write_feedback
+
+    course = _course(ctx)
+    paths = write_feedback(course, week, language=language)
+    console.print(f"wrote {len(paths)} feedback files to {course.feedback_dir / week}")
+    if post:
+        from autograder.github import post_feedback
+
+        console.print(str(post_feedback(course=course, week=week)))
+
+
+# -- demo ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("autograder-demo"), show_default=True, help="Where to put the demo course.")
+@click.option("--runner", type=click.Choice(["auto", "process", "docker"]), default="auto", show_default=True)
+@click.option("--language", type=click.Choice(["ko", "en"]), default=None, help="Feedback language.")
+def demo(out: Path, runner: str, language: str | None) -> None:
+    """Run the whole job offline on the bundled sample classroom.
+
+    Copies the sample course to --out, releases it, collects the sample
+    submissions from local folders, grades them (Docker when a daemon and the
+    grading image are there, else the process runner), writes feedback and
+    prints a summary. No network, no token.
+    """
+    from autograder.demo import run_demo
+
+    report = run_demo(out=out, runner=runner, language=language, console=console)
+    console.print(_summary(report.graded + report.errors, len(report.skipped), report.wall_s))
+    console.print(f"feedback: {out / '.autograder' / 'feedback'}")
+
+
+def _register_optional() -> None:
+    """Commands of optional parts, registered when their modules are present."""
+    import importlib
+
+    for module in ("autograder.commands.github", "autograder.commands.image", "autograder.commands.report", "autograder.commands.serve"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        for command in getattr(mod, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli(prog_name="autograder")
+
+
+if __name__ == "__main__":
+    main()

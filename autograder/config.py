@@ -1,0 +1,165 @@
+"""The one typed configuration model: ``course.toml`` and ``solutions/W/assignment.toml``.
+
+Every field has a default, so a course folder with only ``solutions/W/*.ipynb``
+(plain nbgrader sources) is gradeable. A bad file raises `ConfigError` naming
+the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from autograder.errors import ConfigError
+
+COURSE_FILE = "course.toml"
+ASSIGNMENT_FILE = "assignment.toml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LatePolicy(_Model):
+    """How lateness turns into a penalty (fractions of the assignment's max score)."""
+
+    grace_minutes: float = Field(0, ge=0, description="minutes after the deadline still on time")
+    penalty_per_day: float = Field(
+        0.1, ge=0, le=1, description="fraction of max score lost per started day late"
+    )
+    max_penalty: float = Field(1.0, ge=0, le=1, description="cap on the total late penalty")
+
+
+class Resources(_Model):
+    """What one grading job may use; the runner enforces it."""
+
+    cpus: float = Field(1.0, gt=0, description="CPU cores (Docker cpu quota)")
+    memory_mb: int = Field(2048, ge=128, description="memory limit, no swap")
+    gpus: float = Field(0, ge=0, description="GPUs; fractions pack several jobs on one GPU")
+    gpu_optional: bool = Field(True, description="run on the CPU when no GPU is available")
+    pids: int = Field(512, ge=16, description="process/thread limit in the sandbox")
+    scratch_mb: int = Field(512, ge=16, description="size of the writable tmpfs")
+    cell_timeout_s: float = Field(120, gt=0, description="per-cell time limit")
+    total_timeout_s: float = Field(900, gt=0, description="whole-job wall-clock limit")
+    output_limit_kb: int = Field(1024, ge=1, description="total notebook output kept")
+    image: str | None = Field(None, description="grading image; default: the course's")
+
+
+class GitHubSettings(_Model):
+    org: str = Field("", description="organization that owns template and student repos")
+    api_url: str = Field("https://api.github.com", description="REST API base URL")
+    token_file: str | None = Field(None, description="file with a token; else GITHUB_TOKEN")
+    post_feedback: bool = Field(True, description="post feedback issues on `feedback --post`")
+
+
+class CourseConfig(_Model):
+    """``course.toml``."""
+
+    name: str = Field("course", description="course name, shown in feedback")
+    language: Literal["ko", "en"] = Field("ko", description="language of student-facing text")
+    workspace: str = Field(".autograder", description="workspace folder (git-ignored)")
+    gradebook_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite in the workspace"
+    )
+    roster: str | None = Field(None, description="CSV roster: login,student_id,name,section")
+    runner: Literal["process", "docker"] = Field(
+        "docker", description="default runner; `process` is for trusted code only"
+    )
+    executor: Literal["local", "ray"] = Field("local", description="where jobs run")
+    image: str = Field("autograder-grading:latest", description="default grading image")
+    jobs: int | None = Field(None, ge=1, description="parallel jobs; default: from cores/memory")
+    late_policy: LatePolicy = Field(default_factory=LatePolicy)
+    resources: Resources = Field(default_factory=Resources)
+    github: GitHubSettings = Field(default_factory=GitHubSettings)
+    repo_prefix: dict[str, str] = Field(
+        default_factory=dict, description="week -> repo prefix; default: the week's name"
+    )
+
+
+class Threshold(_Model):
+    """A model-accuracy threshold scored on the host from sandbox predictions."""
+
+    id: str = Field(description="stable id, shown in results")
+    metric: str = Field(description="metric name, e.g. accuracy, roc_auc, r2, rmse")
+    probe: str = Field(description="expression evaluated in the student's kernel")
+    notebook: str | None = Field(None, description="notebook to probe; default: the first")
+    inputs: dict[str, str] = Field(
+        default_factory=dict, description="name -> .npy file (in the week folder) bound for the probe"
+    )
+    labels: str | None = Field(None, description="hidden labels (.npy), never sent to the sandbox")
+    assets: str | None = Field(None, description="evaluator assets (e.g. a frozen judge)")
+    floor: float = Field(description="value at and beyond which points start")
+    target: float = Field(description="value that earns full points")
+    points: float = Field(gt=0)
+    direction: Literal["higher", "lower"] | None = Field(
+        None, description="which way is better; default: the metric's own"
+    )
+    curve: Literal["linear", "step"] = Field("linear", description="points between floor and target")
+    options: dict[str, Any] = Field(default_factory=dict, description="metric-specific options")
+    description: str = Field("", description="shown to students")
+
+
+class CheckPolicy(_Model):
+    """What feedback shows before the deadline (continuous grading)."""
+
+    public_tests: Literal["full", "count", "hidden"] = "full"
+    hidden_tests: Literal["full", "count", "hidden"] = "count"
+    thresholds: Literal["full", "hidden"] = "full"
+    min_interval_minutes: float = Field(10, ge=0)
+
+
+class AssignmentConfig(_Model):
+    """``solutions/W/assignment.toml``; every field optional."""
+
+    title: str | None = None
+    notebooks: list[str] | None = Field(None, description="graded notebooks; default: all *.ipynb")
+    deadline: datetime | None = Field(None, description="ISO 8601 with a UTC offset")
+    resources: Resources | None = None
+    thresholds: list[Threshold] = Field(default_factory=list)
+    check: CheckPolicy = Field(default_factory=CheckPolicy)
+    release_ignore: list[str] = Field(
+        default_factory=list, description="extra glob patterns never released"
+    )
+    canaries: bool = Field(True, description="insert known-answer canary cells")
+
+    @field_validator("deadline")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("deadline needs a UTC offset, e.g. 2026-09-22T23:59:00+09:00")
+        return value
+
+
+def _load(path: Path, model: type[_Model]) -> Any:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from exc
+
+
+def load_course_config(root: Path) -> CourseConfig:
+    config: CourseConfig = _load(root / COURSE_FILE, CourseConfig)
+    return config
+
+
+def load_assignment_config(week_dir: Path) -> AssignmentConfig:
+    config: AssignmentConfig = _load(week_dir / ASSIGNMENT_FILE, AssignmentConfig)
+    for threshold in config.thresholds:
+        for rel in [*threshold.inputs.values(), threshold.labels, threshold.assets]:
+            if rel and not (week_dir / rel).exists():
+                raise ConfigError(
+                    f"{week_dir / ASSIGNMENT_FILE}: thresholds.{threshold.id}: file {rel!r} not found"
+                )
+    return config

@@ -1,0 +1,141 @@
+"""Render a SubmissionResult as the Markdown body of a feedback issue.
+
+Rendering is separate from publishing (`FileSink` here, the GitHub issue sink
+in `autograder.github`). Hidden-test source never reaches a result, so it
+cannot reach feedback; hidden failures carry only the instructor's hint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder.course import Course
+from autograder.results import SubmissionResult
+
+TEXT = {
+    "ko": {
+        "title": "{title} 채점 결과",
+        "score": "**점수: {score:g} / {max:g}**",
+        "tests": "### 테스트",
+        "col": "| 항목 | 결과 | 점수 | 설명 |\n|---|---|---|---|",
+        "metrics": "### 모델 성능 기준",
+        "penalties": "### 감점",
+        "problems": "### 알림",
+        "error": "채점 시스템 오류로 이 제출물은 아직 채점되지 않았습니다. 교수자가 다시 채점할 예정입니다.",
+        "hidden": "숨김",
+        "footer": "_autograder가 자동으로 작성했습니다. 질문은 교수자에게 하세요._",
+        "status": {
+            "passed": "✅ 통과",
+            "failed": "❌ 실패",
+            "error": "❌ 오류",
+            "timeout": "⏱️ 시간 초과",
+            "not_run": "⏭️ 실행 안 됨",
+            "manual": "📝 수동 채점",
+        },
+        "your": "내 모델",
+        "target": "목표",
+        "floor": "최소",
+        "points": "점",
+        "late": "제출 시각: {when}",
+    },
+    "en": {
+        "title": "{title}: grading result",
+        "score": "**Score: {score:g} / {max:g}**",
+        "tests": "### Tests",
+        "col": "| item | result | points | details |\n|---|---|---|---|",
+        "metrics": "### Model thresholds",
+        "penalties": "### Penalties",
+        "problems": "### Notes",
+        "error": "A grading infrastructure error prevented grading this submission. "
+        "The instructor will regrade it.",
+        "hidden": "hidden",
+        "footer": "_Written by autograder. Ask your instructor if anything is unclear._",
+        "status": {
+            "passed": "✅ passed",
+            "failed": "❌ failed",
+            "error": "❌ error",
+            "timeout": "⏱️ timeout",
+            "not_run": "⏭️ not run",
+            "manual": "📝 manual",
+        },
+        "your": "your model",
+        "target": "target",
+        "floor": "floor",
+        "points": "points",
+        "late": "submitted at: {when}",
+    },
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
+    tx = TEXT.get(language, TEXT["en"])
+    lines = [f"## {tx['title'].format(title=title or result.assignment)}", ""]
+    if result.status == "error":
+        lines += [tx["error"], ""]
+        lines += [f"- {_cell(p)}" for p in result.problems]
+        return "\n".join(lines + ["", tx["footer"]]) + "\n"
+    lines += [tx["score"].format(score=result.score, max=result.max_score), ""]
+    if result.submitted_at:
+        lines += [tx["late"].format(when=result.submitted_at), ""]
+    if result.tests:
+        lines += [tx["tests"], "", tx["col"]]
+        for test in result.tests:
+            name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
+            lines.append(
+                f"| {name} | {tx['status'].get(test.status, test.status)} | "
+                f"{test.points:g} / {test.max_points:g} | {_cell(test.message)} |"
+            )
+        lines.append("")
+    if result.metrics:
+        lines += [tx["metrics"], ""]
+        for m in result.metrics:
+            value = "—" if m.value is None else f"{m.value:.4g}"
+            ok = m.points >= m.max_points
+            mark = "✓" if ok else ("△" if m.points > 0 else "✗")
+            line = (
+                f"- `{m.id}` ({m.metric}): {tx['your']} {value} — {tx['target']} {m.target:g} {mark} "
+                f"({tx['floor']} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx['points']})"
+            )
+            lines.append(line)
+            if m.message:
+                lines.append(f"  - {_cell(m.message)}")
+        lines.append("")
+    if result.penalties:
+        lines += [tx["penalties"], ""]
+        lines += [f"- {_cell(p.reason)}: {p.points:g}" for p in result.penalties]
+        lines.append("")
+    notes = [*result.problems, *result.flags]
+    if notes:
+        lines += [tx["problems"], ""]
+        lines += [f"- {_cell(p)}" for p in notes]
+        lines.append("")
+    return "\n".join(lines + [tx["footer"]]) + "\n"
+
+
+class FileSink:
+    """Writes each rendered result to ``<workspace>/feedback/<week>/<login>.md``."""
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+
+    def publish(self, result: SubmissionResult, body: str) -> Path:
+        path = self.course.feedback_path(result.assignment, result.student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+        return path
+
+
+def write_feedback(course: Course, week: str, *, language: str | None = None) -> list[Path]:
+    from autograder.gradebook import GradebookStore
+
+    lang = language or course.config.language
+    title = course.week(week).title
+    sink = FileSink(course)
+    return [
+        sink.publish(result, to_markdown(result, language=lang, title=title))
+        for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student)
+    ]

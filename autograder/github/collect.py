@@ -1,0 +1,174 @@
+"""`collect WEEK` from GitHub: each student's default branch as of deadline + grace.
+
+Per repo: one activity request decides the commit (server-side push times); an
+unchanged SHA is not downloaded again; otherwise the tarball of that exact SHA is
+fetched, checked (`archive.py`) and stored with `store_submission`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+from github import GithubException
+
+from autograder.course import Course
+from autograder.errors import GitHubError
+from autograder.github.activity import Decision, head_as_of, ref_history
+from autograder.github.archive import ArchiveLimits, extract_tarball
+from autograder.github.client import GitHub, connect
+from autograder.github.clock import utc
+from autograder.github.discovery import StudentRepo, discover, load_roster
+from autograder.github.retry import describe
+from autograder.submissions import SubmissionMeta, load_submission_meta, store_submission
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Collected:
+    login: str
+    repo: str
+    status: str  # collected | unchanged | never_pushed | failed
+    sha: str | None = None
+    submitted_at: datetime | None = None
+    time_source: str = ""
+    late: bool = False
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CollectReport:
+    week: str
+    cutoff: datetime | None
+    students: tuple[Collected, ...] = ()
+    missing: tuple[str, ...] = ()  # on the roster, no repo found
+    not_on_roster: tuple[str, ...] = ()
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.students if s.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("collected", "unchanged", "never_pushed", "failed")]
+        late = sum(1 for s in self.students if s.late and s.status in ("collected", "unchanged"))
+        return (f"{self.week}: " + ", ".join(parts) + f", {late} late, "
+                f"{len(self.missing)} without a repo")
+
+
+@dataclass
+class _Run:
+    client: GitHub
+    course: Course
+    week: str
+    cutoff: datetime | None
+    limits: ArchiveLimits
+    bot: str = ""
+    session: requests.Session = field(default_factory=requests.Session)
+
+
+def _roster_path(course: Course, roster: Path | None) -> Path | None:
+    if roster is not None:
+        return roster
+    if course.config.roster:
+        return course.root / course.config.roster
+    return None
+
+
+def cutoff_of(course: Course, week: str) -> datetime | None:
+    deadline = course.week(week).config.deadline
+    if deadline is None:
+        return None
+    return deadline + timedelta(minutes=course.config.late_policy.grace_minutes)
+
+
+def collect_week(*, course: Course, week: str, roster: Path | None = None,
+                 client: GitHub | None = None, limits: ArchiveLimits = ArchiveLimits(),
+                 force: bool = False) -> CollectReport:
+    """Collect every student's submission of `week`; one failure never stops the batch."""
+    client = client or connect(course)
+    cutoff = cutoff_of(course, week)
+    roster_file = _roster_path(course, roster)
+    entries = load_roster(roster_file) if roster_file else None
+    found = discover(client, week=week, prefix=course.repo_prefix(week), roster=entries)
+    run = _Run(client, course, week, cutoff, limits)
+    try:
+        run.bot = client.read(lambda: client.gh.get_user().login, "who am I")
+    except GithubException:
+        run.bot = ""
+    results = []
+    for repo in found.repos:
+        try:
+            results.append(_collect_one(run, repo, force=force))
+        except (GitHubError, GithubException, requests.RequestException, OSError) as exc:
+            log.warning("collect %s (%s) failed: %s", repo.login, repo.full_name, describe(exc))
+            results.append(Collected(repo.login, repo.full_name, "failed",
+                                     problems=(describe(exc),)))
+    return CollectReport(week, cutoff, tuple(results), found.missing, found.not_on_roster)
+
+
+def _decide(run: _Run, repo: StudentRepo) -> tuple[Decision | None, str]:
+    pushes = ref_history(run.client, repo.full_name, repo.default_branch, run.cutoff)
+    if pushes is not None:
+        return head_as_of(pushes, run.cutoff, ignore_actor=run.bot), "push"
+    # no activity history: the head now, timed by this collection
+    client = run.client
+    gh_repo = client.gh.get_repo(repo.full_name)
+    branch = client.read(lambda: gh_repo.get_branch(repo.default_branch), "get branch")
+    now = utc(client.clock)
+    late = run.cutoff is not None and now > run.cutoff
+    return Decision(branch.commit.sha, now, late=late), "collection"
+
+
+def _collect_one(run: _Run, repo: StudentRepo, *, force: bool) -> Collected:
+    decision, time_source = _decide(run, repo)
+    notes = (repo.note,) if repo.note else ()
+    if decision is None:
+        return Collected(repo.login, repo.full_name, "never_pushed", problems=notes)
+    old = load_submission_meta(run.course, run.week, repo.login)
+    if (not force and old is not None and old.sha == decision.sha
+            and old.repo == repo.full_name and old.time_source == time_source == "push"):
+        return Collected(repo.login, repo.full_name, "unchanged", decision.sha,
+                         old.submitted_at, old.time_source, decision.late, old.problems)
+    data = _download(run, repo, decision.sha)
+    extracted = extract_tarball(data, run.limits)
+    problems = tuple([*notes, *extracted.problems])
+    now = utc(run.client.clock)
+    meta = SubmissionMeta(
+        login=repo.login, week=run.week, source="github",
+        submitted_at=decision.pushed_at, time_source=time_source, repo=repo.full_name,
+        sha=decision.sha, pushed_at=decision.pushed_at if time_source == "push" else None,
+        collected_at=now, problems=problems)
+    store_submission(run.course, meta, extracted.files)
+    return Collected(repo.login, repo.full_name, "collected", decision.sha, decision.pushed_at,
+                     time_source, decision.late, problems)
+
+
+def _download(run: _Run, repo: StudentRepo, sha: str) -> bytes:
+    client = run.client
+    gh_repo = client.gh.get_repo(repo.full_name)
+    location = client.read(lambda: gh_repo.get_archive_link("tarball", sha), "tarball link")
+    if urlsplit(location).scheme not in ("http", "https"):
+        raise GitHubError(f"{repo.full_name}: unexpected archive location")
+
+    def fetch() -> bytes:
+        # the redirect target is pre-authorised (codeload); the token is never sent there
+        with run.session.get(location, stream=True, timeout=60) as response:
+            response.raise_for_status()
+            chunks, size = [], 0
+            for chunk in response.iter_content(1 << 16):
+                size += len(chunk)
+                if size > run.limits.max_download_bytes:
+                    raise GitHubError(f"{repo.full_name}: archive over "
+                                      f"{run.limits.max_download_bytes // 2**20} MB")
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    return client.read(fetch, f"download {repo.full_name}@{sha[:7]}")

@@ -1,0 +1,154 @@
+"""Which repo is whose: the org's ``<prefix>-<login>`` repos joined with the roster.
+
+GitHub Classroom names a student's repo ``<prefix>-<login>``; logins may contain
+hyphens, so a name is split on the *known* prefix only. Repos remembered from an
+earlier run (by id) are still found after a student renames theirs. The Classroom
+REST API is shut down (410 Gone); it is only ever used as optional enrichment.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from github import GithubException
+
+from autograder.course import LOGIN_NAME
+from autograder.errors import ConfigError
+from autograder.github.client import GitHub
+from autograder.github.store import RepoMap
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_SUFFIX = "template"
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    login: str
+    student_id: str = ""
+    name: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class StudentRepo:
+    login: str
+    full_name: str
+    repo_id: int
+    default_branch: str
+    student: RosterEntry | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    repos: tuple[StudentRepo, ...]
+    missing: tuple[str, ...]  # roster logins without a repo
+    not_on_roster: tuple[str, ...]  # repos matching the prefix whose login is not on the roster
+
+
+def load_roster(path: Path) -> list[RosterEntry]:
+    """CSV with a header naming ``login`` (and optionally student_id, name, section)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"roster {path}: {exc.strerror}") from None
+    reader = csv.DictReader(text.splitlines())
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "login" not in fields:
+        raise ConfigError(f"roster {path}: needs a header with a 'login' column, got {fields}")
+    entries: dict[str, RosterEntry] = {}
+    for lineno, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        login = row.get("login", "")
+        if not login:
+            continue
+        if not LOGIN_NAME.match(login):
+            raise ConfigError(f"roster {path}: line {lineno}: invalid GitHub login {login!r}")
+        if login.lower() in entries:
+            raise ConfigError(f"roster {path}: line {lineno}: login {login!r} listed twice")
+        entries[login.lower()] = RosterEntry(login, row.get("student_id", ""),
+                                             row.get("name", ""), row.get("section", ""))
+    return list(entries.values())
+
+
+def template_name(prefix: str) -> str:
+    return f"{prefix}-{TEMPLATE_SUFFIX}"
+
+
+def login_from_repo(name: str, prefix: str) -> str | None:
+    """``week03-kim-min`` with prefix ``week03`` -> ``kim-min``; None if not a student repo."""
+    head = f"{prefix}-".lower()
+    if not name.lower().startswith(head):
+        return None
+    login = name[len(head):]
+    if login.lower() == TEMPLATE_SUFFIX or not LOGIN_NAME.match(login):
+        return None
+    return login
+
+
+def discover(client: GitHub, *, week: str, prefix: str,
+             roster: list[RosterEntry] | None = None) -> Discovery:
+    org = client.read(lambda: client.gh.get_organization(client.org), "get organization")
+    listed = client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
+    known = RepoMap(client.engine)
+    remembered = known.all(week)
+    by_login: dict[str, StudentRepo] = {}
+    by_id = {r.id: r for r in listed}
+    for repo in listed:
+        if repo.is_template:
+            continue
+        login = login_from_repo(repo.name, prefix)
+        if login is not None:
+            by_login[login.lower()] = StudentRepo(login, repo.full_name, repo.id,
+                                                  repo.default_branch)
+    # repos renamed since we last saw them: follow the remembered id
+    for login, (repo_id, old_name, _branch) in remembered.items():
+        if login.lower() in by_login or repo_id not in by_id:
+            continue
+        repo = by_id[repo_id]
+        by_login[login.lower()] = StudentRepo(
+            login, repo.full_name, repo.id, repo.default_branch,
+            note=f"repo renamed from {old_name} to {repo.full_name}")
+    roster_by_login = {e.login.lower(): e for e in roster or []}
+    found: list[StudentRepo] = []
+    missing: list[str] = []
+    if roster:
+        for entry in roster:
+            repo = by_login.get(entry.login.lower())
+            if repo is None:
+                missing.append(entry.login)
+            else:
+                found.append(StudentRepo(entry.login, repo.full_name, repo.repo_id,
+                                         repo.default_branch, entry, repo.note))
+        extra = sorted(r.login for k, r in by_login.items() if k not in roster_by_login)
+    else:
+        found = sorted(by_login.values(), key=lambda r: r.login.lower())
+        extra = []
+    for repo in found:
+        known.put(week, repo.login, repo.repo_id, repo.full_name, repo.default_branch)
+    return Discovery(tuple(found), tuple(missing), tuple(extra))
+
+
+def classroom_accepted(client: GitHub, assignment_id: int) -> list[dict[str, object]] | None:
+    """Accepted assignments from the Classroom API, or None once it is gone (410) or absent."""
+    items: list[dict[str, object]] = []
+    page = 1
+    while True:
+        try:
+            _, data = client.api("GET", f"/assignments/{assignment_id}/accepted_assignments",
+                                 params={"page": page, "per_page": 100})
+        except GithubException as exc:
+            if exc.status in (404, 410):
+                log.info("GitHub Classroom API unavailable (HTTP %s); using repo names", exc.status)
+                return None
+            raise
+        if not isinstance(data, list):
+            return None
+        items.extend(data)
+        if len(data) < 100:
+            return items
+        page += 1

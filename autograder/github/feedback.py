@@ -1,0 +1,239 @@
+"""`feedback WEEK --post`: one issue per student per week, exactly once, paced.
+
+The issue is found again by a hidden marker in its body (``<!-- autograder:week03:alice -->``),
+never by its title or labels, which students can edit. A regrade edits the body and
+adds a short comment saying what changed. Posting goes through the outbox
+(`outbox.py`), so a crash at any point is resumed by running the command again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+from github import GithubException
+from github.Issue import Issue
+from github.Repository import Repository
+
+from autograder.course import LOGIN_NAME, Course
+from autograder.errors import GitHubError
+from autograder.github.client import GitHub, connect
+from autograder.github.outbox import DONE, ISSUE_DONE, Outbox, OutboxRow
+from autograder.github.retry import describe, transient_delay
+from autograder.github.store import RepoMap
+from autograder.submissions import load_submission_meta
+
+log = logging.getLogger(__name__)
+
+LABEL = "autograder"
+MAX_BODY = 65000  # GitHub refuses issue bodies over 65,536 characters
+
+TEXT = {
+    "ko": {
+        "title": "[autograder] {week} 채점 결과",
+        "regraded": "재채점되어 위 피드백을 갱신했습니다.",
+        "score": "점수: {old} → {new}",
+        "truncated": "\n\n…(피드백이 너무 길어 잘렸습니다. 전체 내용은 담당 교수자에게 문의하세요.)",
+    },
+    "en": {
+        "title": "[autograder] {week} feedback",
+        "regraded": "Regraded: the feedback above has been updated.",
+        "score": "Score: {old} → {new}",
+        "truncated": "\n\n…(feedback truncated; ask the instructor for the full text.)",
+    },
+}
+
+
+def marker(week: str, login: str) -> str:
+    return f"<!-- autograder:{week}:{login} -->"
+
+
+def comment_marker(week: str, login: str, digest: str) -> str:
+    return f"<!-- autograder:{week}:{login}:rev:{digest[:12]} -->"
+
+
+@dataclass(frozen=True)
+class PostReport:
+    week: str
+    posted: tuple[str, ...] = ()  # logins whose issue was created or updated now
+    unchanged: tuple[str, ...] = ()  # already posted with this exact body
+    skipped: tuple[tuple[str, str], ...] = ()  # (login, why)
+    failed: tuple[tuple[str, str], ...] = ()
+    writes: int = 0
+    waited_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (f"{self.week}: {len(self.posted)} posted, {len(self.unchanged)} unchanged, "
+                f"{len(self.skipped)} skipped, {len(self.failed)} failed "
+                f"({self.writes} writes, {self.waited_s:.0f} s paced)")
+
+
+Step = Callable[[str, OutboxRow], None]
+
+
+def _score(course: Course, week: str, login: str) -> str | None:
+    path = course.result_path(week, login)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return f"{data['score']:g}/{data['max_score']:g}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _repo_of(course: Course, client: GitHub, week: str, login: str) -> str | None:
+    meta = load_submission_meta(course, week, login)
+    if meta is not None and meta.repo:
+        return meta.repo
+    known = RepoMap(client.engine).get(week, login)
+    return known[1] if known else None
+
+
+def enqueue_week(*, course: Course, client: GitHub, week: str,
+                 logins: list[str] | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Queue every rendered feedback file that differs from what was posted last."""
+    text = TEXT.get(course.config.language, TEXT["ko"])
+    box = Outbox(client.engine)
+    folder = course.feedback_dir / week
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    unchanged, skipped = [], []
+    for path in files:
+        login = path.stem
+        if logins is not None and login not in logins:
+            continue
+        if not LOGIN_NAME.match(login):
+            skipped.append((login, "not a GitHub login"))
+            continue
+        repo = _repo_of(course, client, week, login)
+        if repo is None:
+            skipped.append((login, "no repository known (collect first)"))
+            continue
+        markdown = path.read_text(encoding="utf-8")
+        if len(markdown) > MAX_BODY:
+            markdown = markdown[:MAX_BODY] + text["truncated"]
+        body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
+        score = _score(course, week, login)
+        old = box.last_posted_score(week, login)
+        lines = [text["regraded"]]
+        if score is not None:
+            lines.append(text["score"].format(old=old or "-", new=score))
+        row = box.enqueue(week=week, login=login, repo=repo, title=text["title"].format(week=week),
+                          body=body, score=score, comment_for="\n\n".join(lines),
+                          now=client.clock.time())
+        if row is None:
+            unchanged.append(login)
+    return unchanged, skipped
+
+
+class IssuePoster:
+    """Drives outbox rows to DONE; every step is safe to repeat after a crash."""
+
+    def __init__(self, client: GitHub, *, on_step: Step | None = None) -> None:
+        self.client = client
+        self.box = Outbox(client.engine)
+        self.on_step = on_step or (lambda step, row: None)
+        self._bot: str | None = None
+
+    @property
+    def bot(self) -> str:
+        if self._bot is None:
+            self._bot = self.client.read(lambda: self.client.gh.get_user().login, "who am I")
+        return self._bot
+
+    def _find_by_marker(self, repo: Repository, mark: str) -> Issue | None:
+        def search() -> Issue | None:
+            for issue in repo.get_issues(state="all", creator=self.bot):
+                if issue.pull_request is None and mark in (issue.body or ""):
+                    return issue
+            return None
+
+        return self.client.read(search, f"search issues of {repo.full_name}")
+
+    def _comment_exists(self, issue: Issue, mark: str) -> bool:
+        return self.client.read(
+            lambda: any(mark in (c.body or "") for c in issue.get_comments()), "list comments")
+
+    def post(self, row: OutboxRow) -> None:
+        client, box = self.client, self.box
+        repo = client.gh.get_repo(row.repo)
+        mark = marker(row.week, row.login)
+        if row.state not in (ISSUE_DONE, DONE):
+            number = row.issue_number or box.known_issue(row.week, row.login)
+            current_body = None
+            if number is None:
+                found = self._find_by_marker(repo, mark)
+                if found is not None:
+                    number, current_body = found.number, found.body
+            if number is None:
+                box.mark(row.id, in_flight="create", attempts=row.attempts + 1)
+                self.on_step("before_create", row)
+                client.pacer.acquire()
+                issue = repo.create_issue(title=row.title, body=row.body,
+                                          labels=[LABEL, row.week])
+                self.on_step("after_create", row)
+                box.mark(row.id, issue_number=issue.number, state=ISSUE_DONE, in_flight=None)
+            else:
+                if current_body != row.body:
+                    issue = repo.get_issue(number)
+                    client.write(lambda: issue.edit(body=row.body, state="open"),
+                                 f"edit issue #{number} of {row.repo}")
+                    self.on_step("after_edit", row)
+                box.mark(row.id, issue_number=number, state=ISSUE_DONE, in_flight=None)
+            row = box.get(row.id)
+        if row.comment and row.state == ISSUE_DONE:
+            assert row.issue_number is not None
+            issue = repo.get_issue(row.issue_number)
+            cmark = comment_marker(row.week, row.login, row.body_hash)
+            if row.in_flight == "comment" and self._comment_exists(issue, cmark):
+                pass
+            else:
+                box.mark(row.id, in_flight="comment")
+                self.on_step("before_comment", row)
+                client.pacer.acquire()
+                issue.create_comment(f"{row.comment}\n\n{cmark}")
+                self.on_step("after_comment", row)
+        box.mark(row.id, state=DONE, in_flight=None, done_at=client.clock.time())
+        self.on_step("done", row)
+
+    def post_with_retries(self, row: OutboxRow) -> None:
+        policy = self.client.policy
+        for attempt in range(policy.max_tries):
+            try:
+                self.post(self.box.get(row.id))
+                return
+            except (GithubException, requests.RequestException) as exc:
+                delay = transient_delay(exc, attempt, now=self.client.clock.time(), policy=policy)
+                self.box.mark(row.id, last_error=describe(exc))
+                if delay is None or delay > policy.max_delay:
+                    raise
+                log.info("posting for %s: %s; retrying in %.0f s", row.login, describe(exc), delay)
+                self.client.clock.sleep(delay)
+        raise GitHubError(f"posting for {row.login}: gave up after {policy.max_tries} tries")
+
+
+def post_feedback(*, course: Course, week: str, client: GitHub | None = None,
+                  logins: list[str] | None = None, on_step: Step | None = None) -> PostReport:
+    """Post (or update) every student's feedback issue of `week`; resumable."""
+    client = client or connect(course)
+    unchanged, skipped = enqueue_week(course=course, client=client, week=week, logins=logins)
+    poster = IssuePoster(client, on_step=on_step)
+    writes_before, waited_before = client.pacer.writes, client.pacer.waited
+    posted, failed = [], []
+    for row in poster.box.pending(week):
+        if logins is not None and row.login not in logins:
+            continue
+        try:
+            poster.post_with_retries(row)
+            posted.append(row.login)
+        except (GitHubError, GithubException, requests.RequestException) as exc:
+            log.warning("feedback for %s not posted: %s", row.login, describe(exc))
+            failed.append((row.login, describe(exc)))
+    return PostReport(week, tuple(dict.fromkeys(posted)), tuple(unchanged), tuple(skipped),
+                      tuple(failed), client.pacer.writes - writes_before,
+                      client.pacer.waited - waited_before)

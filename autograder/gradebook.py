@@ -1,0 +1,133 @@
+"""The workspace database: nbgrader's gradebook plus our own records.
+
+Written only by the coordinator (one process, one thread), so parallel grading
+never contends on SQLite. Any SQLAlchemy URL works (PostgreSQL for several
+graders sharing one gradebook).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Float, String, Text, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from autograder.course import Course
+from autograder.results import SubmissionResult
+
+_ENGINES: dict[str, Engine] = {}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AssignmentVersion(Base):
+    """Which source version of a week the gradebook's source cells come from."""
+
+    __tablename__ = "ag_assignment_version"
+    week: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+
+
+class ResultRecord(Base):
+    """The latest graded result of (week, login), with what it was computed from."""
+
+    __tablename__ = "ag_result"
+    week: Mapped[str] = mapped_column(String(200), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    assignment_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    result_json: Mapped[str] = mapped_column(Text)
+    graded_at: Mapped[str] = mapped_column(String(40))
+
+
+def engine_for(url: str) -> Engine:
+    if url not in _ENGINES:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, future=True)
+        Base.metadata.create_all(engine)
+        _ENGINES[url] = engine
+    return _ENGINES[url]
+
+
+class GradebookStore:
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.engine = engine_for(course.db_url)
+
+    # -- our records --------------------------------------------------------
+    def assignment_version(self, week: str) -> str | None:
+        with Session(self.engine) as s:
+            row = s.get(AssignmentVersion, week)
+            return row.version if row else None
+
+    def set_assignment_version(self, week: str, version: str) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(AssignmentVersion(week=week, version=version))
+
+    def cached(self, week: str) -> dict[str, tuple[str, str, str]]:
+        """login -> (content_hash, assignment_version, status) for the whole week: one query."""
+        with Session(self.engine) as s:
+            rows = s.execute(
+                select(
+                    ResultRecord.login,
+                    ResultRecord.content_hash,
+                    ResultRecord.assignment_version,
+                    ResultRecord.status,
+                ).where(ResultRecord.week == week)
+            )
+            return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def results(self, week: str) -> list[SubmissionResult]:
+        with Session(self.engine) as s:
+            rows = s.scalars(select(ResultRecord).where(ResultRecord.week == week)).all()
+            return [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
+
+    def save(self, result: SubmissionResult) -> None:
+        """Record the result in our table and in nbgrader's gradebook."""
+        with Session(self.engine) as s, s.begin():
+            s.merge(
+                ResultRecord(
+                    week=result.assignment,
+                    login=result.student,
+                    content_hash=result.content_hash,
+                    assignment_version=result.assignment_version,
+                    status=result.status,
+                    score=result.score,
+                    max_score=result.max_score,
+                    result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+                    graded_at=datetime.now(UTC).isoformat(),
+                )
+            )
+        if result.status == "graded":
+            self._save_nbgrader(result)
+
+    def _save_nbgrader(self, result: SubmissionResult) -> None:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.course.db_url) as gb:
+            gb.update_or_create_student(result.student)
+            kwargs = {}
+            if result.submitted_at:
+                kwargs["timestamp"] = datetime.fromisoformat(result.submitted_at)
+            gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+            for test in result.tests:
+                try:
+                    grade = gb.find_grade(test.id, test.notebook, result.assignment, result.student)
+                except MissingEntry:
+                    continue
+                if test.status == "manual":
+                    grade.auto_score = None
+                    grade.needs_manual_grade = True
+                else:
+                    grade.auto_score = test.points
+                    grade.needs_manual_grade = False
+            gb.db.commit()

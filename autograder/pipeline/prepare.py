@@ -1,0 +1,159 @@
+"""Host step 1: turn a student's files into a sanitized, canaried Job.
+
+Damaged input never raises: an unreadable, missing or oversized notebook is
+left out of the job and recorded, so its cells score zero with a clear note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.i18n import t
+from autograder.nbgrader_adapter import sanitize_notebook
+from autograder.pipeline.canaries import insert_canaries
+from autograder.pipeline.context import WeekContext
+from gpu_runner.job import Job, Probe, Resources
+
+MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+MAX_EXTRA_FILE_BYTES = 20 * 1024 * 1024
+INPUTS_DIR = ".autograder_inputs"
+
+
+@dataclass
+class Prepared:
+    job: Job
+    problems: list[str] = field(default_factory=list)
+    missing_notebooks: set[str] = field(default_factory=set)
+
+
+def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        problems.append(t(lang, "problem_notebook_too_large", notebook=name, size=len(data) // 2**20))
+        return None
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # any parse or schema failure is the student's
+        error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
+        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error=error))
+        return None
+    if not isinstance(nb.get("cells"), list):
+        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error="no cells"))
+        return None
+    return nb
+
+
+def _modified_locked_cells(nb: NotebookNode, checksums: dict[str, str], lang: str) -> list[str]:
+    """Locked cells whose content differs from the release (sanitize restores them)."""
+    from nbgrader.utils import compute_checksum
+
+    problems = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if grade_id in checksums:
+            try:
+                changed = compute_checksum(cell) != checksums[grade_id]
+            except Exception:
+                changed = True
+            if changed:
+                problems.append(t(lang, "problem_cell_restored", cell=grade_id))
+    return problems
+
+
+def _find_notebooks(ctx: WeekContext, files: dict[str, bytes], problems: list[str]) -> dict[str, str]:
+    """Expected notebook -> the file name it was submitted as (renames tolerated)."""
+    lang = ctx.language
+    expected = list(ctx.week.notebooks)
+    found = {name: name for name in expected if name in files}
+    missing = [n for n in expected if n not in found]
+    spare = sorted(
+        f
+        for f in files
+        if f.endswith(".ipynb") and f not in expected and ".ipynb_checkpoints" not in f
+    )
+    if len(missing) == 1 and len(spare) == 1:
+        found[missing[0]] = spare[0]
+        problems.append(t(lang, "problem_notebook_renamed", expected=missing[0], found=spare[0]))
+        missing = []
+    for name in missing:
+        problems.append(t(lang, "problem_notebook_missing", notebook=name))
+    return found
+
+
+def prepare_job(
+    ctx: WeekContext,
+    *,
+    login: str,
+    files: dict[str, bytes],
+    canary_seed: int | None = None,
+) -> Prepared:
+    lang = ctx.language
+    problems: list[str] = []
+    located = _find_notebooks(ctx, files, problems)
+    job_files: dict[str, bytes] = {}
+    for name, data in files.items():
+        if not name.endswith(".ipynb") and len(data) <= MAX_EXTRA_FILE_BYTES:
+            job_files[name] = data
+    job_files.update(ctx.public_files)  # the instructor's data wins over the student's copy
+    notebooks: list[str] = []
+    missing: set[str] = set()
+    for expected in ctx.week.notebooks:
+        notebook_id = expected.removesuffix(".ipynb")
+        nb = _readable(files[located[expected]], located[expected], lang, problems) if expected in located else None
+        if nb is not None:
+            problems += _modified_locked_cells(nb, ctx.release_checksums.get(notebook_id, {}), lang)
+            try:
+                nb, report = sanitize_notebook(
+                    nb, course=ctx.course, week=ctx.week.name, notebook_id=notebook_id
+                )
+            except Exception as exc:  # nbgrader's validation of damaged metadata
+                problems.append(
+                    t(lang, "problem_sanitize", notebook=expected, error=str(exc).splitlines()[0][:200])
+                )
+                nb = None
+            else:
+                for cell in report.readded:
+                    problems.append(t(lang, "problem_cell_readded", cell=cell))
+        if nb is None:
+            missing.add(notebook_id)
+            continue
+        if ctx.week.config.canaries:
+            nb = insert_canaries(nb, seed=canary_seed)
+        job_files[expected] = nbformat.writes(nb).encode("utf-8")
+        notebooks.append(expected)
+    probes = []
+    for threshold in ctx.week.config.thresholds:
+        notebook = threshold.notebook or ctx.week.notebooks[0]
+        inputs = {}
+        for var, rel in threshold.inputs.items():
+            target = f"{INPUTS_DIR}/{threshold.id}/{var}.npy"
+            job_files[target] = ctx.probe_inputs[rel]
+            inputs[var] = target
+        probes.append(
+            Probe(id=threshold.id, notebook=notebook, expression=threshold.probe, inputs=inputs)
+        )
+    res = ctx.week.resources
+    job = Job(
+        job_id=f"{ctx.week.name}-{login}-{hashlib.sha256(repr(sorted(job_files)).encode()).hexdigest()[:8]}",
+        files=job_files,
+        notebooks=tuple(notebooks),
+        cell_timeout_s=res.cell_timeout_s,
+        total_timeout_s=res.total_timeout_s,
+        output_limit_bytes=res.output_limit_kb * 1024,
+        probes=tuple(p for p in probes if p.notebook in notebooks),
+        resources=Resources(
+            cpus=res.cpus,
+            memory_mb=res.memory_mb,
+            gpus=res.gpus,
+            gpu_optional=res.gpu_optional,
+            pids=res.pids,
+            scratch_mb=res.scratch_mb,
+        ),
+        image=res.image or ctx.course.config.image,
+    )
+    return Prepared(job=job, problems=problems, missing_notebooks=missing)

@@ -1,0 +1,237 @@
+"""Host step 3: score a RunOutput with nbgrader's semantics, canaries and thresholds.
+
+A test cell earns points only when the kernel's execute_reply was ``ok`` AND
+nbgrader's `determine_grade` on its outputs gives them (error or stderr = 0,
+a numeric result = partial credit, otherwise full). Canary verdicts can
+withhold every test point.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.config import LatePolicy
+from autograder.i18n import t
+from autograder.pipeline.canaries import META_KEY, CanaryVerdict, is_canary, judge_canaries
+from autograder.pipeline.context import GradedCell, WeekContext
+from autograder.results import MetricResult, Penalty, TestResult
+from gpu_runner.job import CellStatus, RunOutput, RunStatus
+
+MESSAGE_LIMIT = 300
+
+
+def _error_text(cell: NotebookNode) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip().rstrip(":")
+            return text[:MESSAGE_LIMIT]
+    return ""
+
+
+def _has_stderr(cell: NotebookNode) -> bool:
+    return any(
+        o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.get("outputs", [])
+    )
+
+
+def _safe_message(info: GradedCell, text: str, lang: str) -> str:
+    """A hidden test's failure shows only what cannot reveal the hidden test.
+
+    An assertion message is shown only when the public part of the cell holds
+    it; other errors (NameError, TypeError...) show when they quote no line of
+    the hidden block. Otherwise the instructor's hint stands in.
+    """
+    if not info.hidden:
+        return text
+    name, _, detail = text.partition(": ")
+    if detail and detail in info.public_source:
+        return text
+    hidden_lines = [line.strip() for line in info.hidden_source.splitlines() if len(line.strip()) >= 4]
+    quotes_hidden = any(line in detail or detail in line for line in hidden_lines) if detail else False
+    if name and name != "AssertionError" and not quotes_hidden:
+        return text
+    return info.hint or t(lang, "test_hidden_failed")
+
+
+def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
+    from nbgrader.utils import determine_grade
+
+    base = dict(id=info.grade_id, notebook=info.notebook, max_points=info.points, hidden=info.hidden)
+    if info.kind in ("answer", "task"):
+        if info.kind == "answer" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            try:
+                points, _ = determine_grade(cell)
+            except Exception:
+                points = None
+            if points == 0:
+                return TestResult(points=0.0, status="failed", message=t(lang, "test_no_answer"), **base)
+        return TestResult(points=0.0, status="manual", message=t(lang, "test_manual"), **base)
+    if status is CellStatus.TIMEOUT:
+        return TestResult(points=0.0, status="timeout", message=t(lang, "test_timeout"), **base)
+    if status is CellStatus.NOT_RUN:
+        return TestResult(points=0.0, status="not_run", message=t(lang, "test_not_run"), **base)
+    if status is CellStatus.ERROR:
+        text = _error_text(cell) or "Error"
+        return TestResult(points=0.0, status="failed", message=_safe_message(info, text, lang), **base)
+    if _has_stderr(cell):
+        return TestResult(points=0.0, status="failed", message=t(lang, "test_stderr"), **base)
+    try:
+        points, _ = determine_grade(cell)
+    except Exception:
+        points = 0.0
+    points = max(0.0, min(float(points or 0.0), info.points))
+    if points >= info.points:
+        return TestResult(points=points, status="passed", message="", **base)
+    if points > 0:
+        return TestResult(points=points, status="passed", message=t(lang, "test_partial"), **base)
+    return TestResult(points=0.0, status="failed", message=_safe_message(info, "", lang), **base)
+
+
+def score_tests(
+    ctx: WeekContext, output: RunOutput, missing_notebooks: set[str]
+) -> tuple[list[TestResult], CanaryVerdict]:
+    lang = ctx.language
+    results: list[TestResult] = []
+    canaries: list[tuple[NotebookNode, CellStatus]] = []
+    runs = {nb.name.removesuffix(".ipynb"): nb for nb in output.notebooks}
+    for notebook_id, infos in ctx.cells.items():
+        run = runs.get(notebook_id)
+        if run is None:
+            reason = "test_missing_notebook" if notebook_id in missing_notebooks else "test_not_run"
+            for info in infos.values():
+                results.append(
+                    TestResult(
+                        id=info.grade_id,
+                        notebook=notebook_id,
+                        points=0.0,
+                        max_points=info.points,
+                        status="not_run",
+                        hidden=info.hidden,
+                        message=t(lang, reason, notebook=notebook_id),
+                    )
+                )
+            continue
+        nb = nbformat.reads(run.notebook_json, as_version=4)
+        status_by_index = {c.index: c.status for c in run.cells}
+        seen: set[str] = set()
+        for index, cell in enumerate(nb.cells):
+            status = status_by_index.get(index, CellStatus.NOT_RUN)
+            if is_canary(cell):
+                canaries.append((cell, status))
+                continue
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            info = infos.get(grade_id) if grade_id else None
+            if info is None or grade_id in seen:
+                continue
+            seen.add(grade_id)
+            results.append(_score_cell(cell, status, info, lang))
+        for grade_id, info in infos.items():
+            if grade_id not in seen:  # sanitize re-adds these; belt and braces
+                results.append(
+                    TestResult(
+                        id=grade_id,
+                        notebook=notebook_id,
+                        points=0.0,
+                        max_points=info.points,
+                        status="not_run",
+                        hidden=info.hidden,
+                        message=t(lang, "test_not_run"),
+                    )
+                )
+    return results, judge_canaries(canaries)
+
+
+def withhold(tests: list[TestResult], lang: str) -> list[TestResult]:
+    from dataclasses import replace
+
+    return [
+        replace(r, points=0.0, status="failed", message=t(lang, "test_withheld"))
+        if r.points > 0
+        else r
+        for r in tests
+    ]
+
+
+def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
+    thresholds = ctx.week.config.thresholds
+    if not thresholds:
+        return []
+    from autograder.thresholds import score_threshold
+
+    probes = {p.id: p for p in output.probes}
+    results = []
+    for threshold in thresholds:
+        probe = probes.get(threshold.id)
+        outcome = score_threshold(
+            threshold,
+            artifact=probe.artifact if probe else None,
+            probe_error=(probe.error if probe else None)
+            or (None if probe else "the notebook did not run"),
+            week_dir=ctx.week.source_dir,
+            language=ctx.language,
+        )
+        data = outcome.to_dict()
+        results.append(
+            MetricResult(
+                id=data["id"],
+                metric=data["metric"],
+                value=data["value"],
+                target=data["target"],
+                floor=data["floor"],
+                points=data["points"],
+                max_points=data["max_points"],
+                direction=data.get("direction", "higher"),
+                message=data.get("message", ""),
+                details=data.get("details", {}),
+            )
+        )
+    return results
+
+
+def late_penalty(
+    *,
+    submitted_at: datetime | None,
+    deadline: datetime | None,
+    policy: LatePolicy,
+    max_score: float,
+    lang: str,
+) -> tuple[float, Penalty | None]:
+    """(seconds late, penalty) from the trusted submission time."""
+    if submitted_at is None or deadline is None:
+        return 0.0, None
+    late = (submitted_at - (deadline + timedelta(minutes=policy.grace_minutes))).total_seconds()
+    if late <= 0:
+        return 0.0, None
+    days = math.ceil(late / 86400)
+    fraction = min(policy.max_penalty, days * policy.penalty_per_day)
+    if fraction <= 0:
+        return late, None
+    return late, Penalty(reason=t(lang, "late", days=days), points=-round(fraction * max_score, 4))
+
+
+def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
+    lang = ctx.language
+    problems = []
+    if output.status is RunStatus.TIMEOUT:
+        problems.append(t(lang, "problem_timeout", seconds=int(ctx.week.resources.total_timeout_s)))
+    elif output.status is RunStatus.KERNEL_DIED:
+        problems.append(t(lang, "problem_kernel_died"))
+    elif output.status is RunStatus.MEMORY:
+        problems.append(t(lang, "problem_memory", memory=ctx.week.resources.memory_mb))
+    if output.output_truncated:
+        problems.append(t(lang, "problem_output_truncated"))
+    return problems
+
+
+__all__ = [
+    "META_KEY",
+    "late_penalty",
+    "run_problems",
+    "score_tests",
+    "score_thresholds",
+    "withhold",
+]

@@ -1,0 +1,141 @@
+"""The graded result of one submission: the JSON contract of DESIGN.md.
+
+Frozen data with ``to_dict`` / ``from_dict``; rendering lives in `feedback`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+TEST_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "manual")
+
+
+@dataclass(frozen=True)
+class TestResult:
+    id: str
+    notebook: str
+    points: float
+    max_points: float
+    status: str  # one of TEST_STATUSES
+    hidden: bool = False
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "notebook": self.notebook,
+            "points": float(self.points),
+            "max_points": float(self.max_points),
+            "status": self.status,
+            "hidden": self.hidden,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    id: str
+    metric: str
+    value: float | None
+    target: float
+    floor: float
+    points: float
+    max_points: float
+    direction: str = "higher"
+    message: str = ""
+    details: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "metric": self.metric,
+            "value": self.value,
+            "target": self.target,
+            "floor": self.floor,
+            "points": float(self.points),
+            "max_points": float(self.max_points),
+            "direction": self.direction,
+            "message": self.message,
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class Penalty:
+    reason: str
+    points: float  # negative
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "points": float(self.points)}
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    assignment: str
+    student: str
+    status: str  # "graded" | "error"
+    score: float
+    max_score: float
+    tests: tuple[TestResult, ...] = ()
+    metrics: tuple[MetricResult, ...] = ()
+    penalties: tuple[Penalty, ...] = ()
+    problems: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    runtime_s: float = 0.0
+    # our own bookkeeping, outside the contract's required keys
+    submitted_at: str | None = None
+    late_seconds: float = 0.0
+    sha: str | None = None
+    run_status: str = ""
+    runner: str = ""
+    content_hash: str = ""
+    assignment_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "assignment": self.assignment,
+            "student": self.student,
+            "status": self.status,
+            "score": round(float(self.score), 4),
+            "max_score": round(float(self.max_score), 4),
+            "tests": [t.to_dict() for t in self.tests],
+            "metrics": [m.to_dict() for m in self.metrics],
+            "penalties": [p.to_dict() for p in self.penalties],
+            "problems": list(self.problems),
+            "flags": list(self.flags),
+            "runtime_s": round(float(self.runtime_s), 3),
+            "submitted_at": self.submitted_at,
+            "late_seconds": self.late_seconds,
+            "sha": self.sha,
+            "run_status": self.run_status,
+            "runner": self.runner,
+            "content_hash": self.content_hash,
+            "assignment_version": self.assignment_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
+        return cls(
+            assignment=data["assignment"],
+            student=data["student"],
+            status=data["status"],
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            tests=tuple(TestResult(**t) for t in data.get("tests", [])),
+            metrics=tuple(MetricResult(**m) for m in data.get("metrics", [])),
+            penalties=tuple(Penalty(**p) for p in data.get("penalties", [])),
+            problems=tuple(data.get("problems", [])),
+            flags=tuple(data.get("flags", [])),
+            runtime_s=float(data.get("runtime_s", 0.0)),
+            submitted_at=data.get("submitted_at"),
+            late_seconds=float(data.get("late_seconds", 0.0)),
+            sha=data.get("sha"),
+            run_status=data.get("run_status", ""),
+            runner=data.get("runner", ""),
+            content_hash=data.get("content_hash", ""),
+            assignment_version=data.get("assignment_version", ""),
+        )

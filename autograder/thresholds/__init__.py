@@ -1,0 +1,32 @@
+"""Model-accuracy thresholds, scored on the host from the sandbox's prediction arrays.
+
+The sandbox only ever returns predictions (an ``.npy`` artifact per probe); the
+hidden labels and evaluator assets stay here. `score_threshold` turns one
+artifact into a `MetricOutcome` (the result contract's ``metrics`` entry) and
+`format_line` into the feedback line.
+"""
+
+from autograder.thresholds.artifact import InvalidPrediction, read_artifact, validate
+from autograder.thresholds.metrics import METRICS, get_metric
+from autograder.thresholds.scoring import (
+    MetricOutcome,
+    check_threshold,
+    format_line,
+    load_reference,
+    points_for,
+    score_threshold,
+)
+
+__all__ = [
+    "METRICS",
+    "InvalidPrediction",
+    "MetricOutcome",
+    "check_threshold",
+    "format_line",
+    "get_metric",
+    "load_reference",
+    "points_for",
+    "read_artifact",
+    "score_threshold",
+    "validate",
+]

@@ -1,0 +1,172 @@
+"""Every student-facing sentence of the thresholds package, in Korean and English.
+
+Kept in one table so a translation or a wording change touches one file, and so
+tests can check that both languages have every key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LANGUAGE = "ko"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- the probe in the sandbox ------------------------------------------------
+    "probe_error": {
+        "ko": "예측을 만들 수 없습니다: {error}",
+        "en": "could not compute the predictions: {error}",
+    },
+    "no_artifact": {
+        "ko": "예측이 만들어지지 않았습니다 (노트북이 예측 단계까지 실행되지 않았습니다)",
+        "en": "no predictions were produced (the notebook did not reach the prediction step)",
+    },
+    # -- reading the artifact ----------------------------------------------------
+    "not_npy": {
+        "ko": "예측 결과가 NumPy 배열(.npy)이 아닙니다",
+        "en": "the predictions are not a NumPy array (.npy)",
+    },
+    "too_large_bytes": {
+        "ko": "예측이 너무 큽니다 ({size} 바이트, 최대 {limit} 바이트)",
+        "en": "the predictions are too large ({size} bytes, at most {limit} bytes)",
+    },
+    "too_many_elements": {
+        "ko": "예측의 원소가 너무 많습니다 ({count}개, 최대 {limit}개)",
+        "en": "the predictions have too many elements ({count}, at most {limit})",
+    },
+    "object_dtype": {
+        "ko": "예측이 파이썬 객체 배열(dtype=object)입니다. 숫자 배열이어야 합니다",
+        "en": "the predictions are an array of Python objects (dtype=object); they must be numbers",
+    },
+    "bad_dtype": {
+        "ko": "예측의 자료형이 {dtype}입니다. 숫자(bool, 정수, 실수) 배열이어야 합니다",
+        "en": "the predictions have dtype {dtype}; they must be numbers (bool, integer or float)",
+    },
+    "corrupt": {
+        "ko": "예측 배열을 읽을 수 없습니다 (파일이 손상되었습니다)",
+        "en": "the prediction array cannot be read (the file is corrupt)",
+    },
+    "empty": {
+        "ko": "예측이 비어 있습니다",
+        "en": "the predictions are empty",
+    },
+    "scalar": {
+        "ko": "예측이 배열이 아니라 값 하나입니다 ({value}). 샘플마다 예측이 하나씩 있어야 합니다",
+        "en": "the predictions are a single value ({value}), not one prediction per sample",
+    },
+    "nan": {
+        "ko": "예측에 NaN이 있습니다 ({count}개)",
+        "en": "the predictions contain NaN ({count} values)",
+    },
+    "inf": {
+        "ko": "예측에 무한대(inf)가 있습니다 ({count}개)",
+        "en": "the predictions contain infinity ({count} values)",
+    },
+    "rows": {
+        "ko": "예측의 행 수가 {expected}이어야 하는데 {actual}입니다",
+        "en": "the predictions should have {expected} rows but have {actual}",
+    },
+    "shape": {
+        "ko": "예측의 모양이 {actual}입니다. 허용되는 모양: {allowed}",
+        "en": "the predictions have shape {actual}; allowed shapes: {allowed}",
+    },
+    "or": {"ko": " 또는 ", "en": " or "},
+    # -- metric-specific ----------------------------------------------------------
+    "not_class_labels": {
+        "ko": "예측이 클래스 레이블(정수)이 아닙니다. 레이블 배열 (n,) 또는 확률 배열 (n, k)를 반환하세요",
+        "en": "the predictions are not class labels (whole numbers); return labels (n,) or probabilities (n, k)",
+    },
+    "proba_columns": {
+        "ko": "확률 배열의 열 수가 {expected}이어야 하는데 {actual}입니다",
+        "en": "the probability array should have {expected} columns but has {actual}",
+    },
+    "proba_sum": {
+        "ko": "다중 클래스 ROC AUC에는 각 행의 합이 1인 확률 배열 (n, k)가 필요합니다 (softmax 출력)",
+        "en": "multiclass ROC AUC needs probabilities (n, k) whose rows sum to 1 (softmax output)",
+    },
+    "metric_failed": {
+        "ko": "예측을 채점할 수 없습니다: {error}",
+        "en": "the predictions cannot be scored: {error}",
+    },
+    "too_many_samples": {
+        "ko": "생성된 이미지가 {actual}장입니다. 최대 {maximum}장까지 채점합니다",
+        "en": "{actual} generated images; at most {maximum} are scored",
+    },
+    "single_cluster": {
+        "ko": "군집이 {count}개뿐이라 실루엣 점수를 계산할 수 없습니다 (2개 이상, 샘플 수 미만이어야 합니다)",
+        "en": "silhouette needs at least 2 clusters and fewer clusters than samples; got {count}",
+    },
+    "pixel_range": {
+        "ko": "픽셀 값은 [{low}, {high}] 범위여야 합니다 (최솟값 {min:.3g}, 최댓값 {max:.3g})",
+        "en": "pixel values must lie in [{low}, {high}] (min {min:.3g}, max {max:.3g})",
+    },
+    "too_few_samples": {
+        "ko": "생성된 이미지가 {actual}장입니다. 최소 {minimum}장이 필요합니다",
+        "en": "{actual} generated images; at least {minimum} are needed",
+    },
+    "gate_failed": {
+        "ko": "품질 조건을 통과하지 못했습니다: {gates}",
+        "en": "quality gates failed: {gates}",
+    },
+    "gate_confidence": {
+        "ko": "판별기의 평균 확신도 {value:.3f} < {limit:g} (숫자처럼 보이지 않습니다)",
+        "en": "judge's mean confidence {value:.3f} < {limit:g} (the samples do not look like digits)",
+    },
+    "gate_coverage": {
+        "ko": "2% 이상 생성된 숫자 종류 {value:.0f}개 < {limit:g}개 (모드 붕괴)",
+        "en": "{value:.0f} digit classes with at least 2% of the samples < {limit:g} (mode collapse)",
+    },
+    "gate_nearest": {
+        "ko": "학습 이미지까지의 평균 최근접 거리 {value:.3f} < {limit:g} (학습 이미지를 복사했습니다)",
+        "en": "mean nearest-neighbour distance to the training images {value:.3f} < {limit:g} (copies of training images)",
+    },
+    "gate_diversity": {
+        "ko": "샘플 간 평균 거리 {value:.3f} < {limit:g} (샘플이 서로 너무 비슷합니다)",
+        "en": "mean pairwise distance between samples {value:.3f} < {limit:g} (the samples are too alike)",
+    },
+    # -- the feedback line --------------------------------------------------------
+    "line": {
+        "ko": "당신의 모델: {value} — 목표 {target} {mark} ({points}/{max_points}점)",
+        "en": "your model: {value} — target {target} {mark} ({points}/{max_points} points)",
+    },
+    "no_value": {"ko": "결과 없음", "en": "no result"},
+    "ok": {"ko": "목표를 달성했습니다", "en": "target reached"},
+    "partial": {
+        "ko": "최저 기준 {floor}을 넘었지만 목표 {target}에는 못 미칩니다",
+        "en": "above the floor {floor} but short of the target {target}",
+    },
+    "below_floor": {
+        "ko": "최저 기준 {floor}에 못 미칩니다",
+        "en": "below the floor {floor}",
+    },
+}
+
+# Texts the executor (gpu_runner) writes in English for probe failures that are not
+# the student's own exception; shown translated.
+EXECUTOR_ERRORS: dict[str, str] = {
+    "the kernel died while computing predictions": "예측을 계산하는 중에 커널이 종료되었습니다",
+    "no predictions were produced": "예측이 만들어지지 않았습니다",
+    "the predictions are too large": "예측이 너무 큽니다",
+    "the notebook did not finish": "노트북이 끝까지 실행되지 않았습니다",
+    "the probe raised an error": "예측 코드에서 오류가 발생했습니다",
+}
+
+
+def language_of(language: str) -> str:
+    return language if language in ("ko", "en") else DEFAULT_LANGUAGE
+
+
+def say(key: str, language: str = DEFAULT_LANGUAGE, **fields: Any) -> str:
+    """The message `key` in `language` (Korean unless "en"), filled with `fields`."""
+    return MESSAGES[key][language_of(language)].format(**fields)
+
+
+def executor_error(text: str, language: str) -> str:
+    """Translate the executor's fixed probe-failure texts; student exceptions stay verbatim."""
+    text = text.strip()[:500] or "?"
+    if language_of(language) == "ko":
+        if text in EXECUTOR_ERRORS:
+            return EXECUTOR_ERRORS[text]
+        if text.startswith("timed out after "):
+            seconds = text.removeprefix("timed out after ").removesuffix(" s")
+            return f"{seconds}초 안에 끝나지 않았습니다"
+    return text

@@ -1,0 +1,363 @@
+"""The executor: runs a Job's notebooks in a fresh kernel and writes a RunOutput.
+
+It runs inside the sandbox (a container) or, for the trusted process runner, in
+a child process; both call it the same way, so both give the same results::
+
+    python -m gpu_runner.executor --job DIR --results DIR [--kernel-argv JSON]
+
+``DIR/job.json`` is `Job.spec_dict()`; ``DIR/work`` is the kernel's working
+folder holding the job's files. The kernel is the student's and everything it
+reports is untrusted; this process only records what came back:
+
+- each cell's execute_reply status (a patched traceback printer cannot turn an
+  error reply into ``ok``; canary cells inserted by the host catch a patched
+  ``run_cell``);
+- outputs, capped in total (the excess is dropped and marked);
+- probe results as ``.npy`` bytes, loaded by the host without pickle.
+
+The executor writes its results only under ``--results``, a folder the
+kernel's user cannot write to in the container.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from gpu_runner.job import (
+    CellRun,
+    CellStatus,
+    Job,
+    NotebookRun,
+    Probe,
+    ProbeRun,
+    RunOutput,
+    RunStatus,
+)
+
+PROBE_ARTIFACT_LIMIT = 64 * 1024 * 1024
+TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
+KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+
+
+def default_kernel_argv() -> list[str]:
+    return [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+class _FixedSpecKernelManager(AsyncKernelManager):
+    """A kernel manager with an in-memory kernel spec: no discovery, fixed argv."""
+
+    fixed_spec: KernelSpec | None = None
+
+    @property
+    def kernel_spec(self) -> KernelSpec | None:  # type: ignore[override]
+        return self.fixed_spec
+
+
+class _OutputBudget:
+    """Shared output budget for the whole job; extra output is dropped."""
+
+    def __init__(self, limit: int) -> None:
+        self.remaining = limit
+        self.truncated = False
+
+    def take(self, out: Any) -> bool:
+        size = len(json.dumps(out, default=str))
+        if size <= self.remaining:
+            self.remaining -= size
+            return True
+        self.truncated = True
+        return False
+
+
+class _GradingClient(NotebookClient):
+    """nbclient with per-cell reply status, timeout tracking and an output cap."""
+
+    def __init__(self, nb: Any, *, budget: _OutputBudget, deadline: float, **kw: Any) -> None:
+        super().__init__(nb, **kw)
+        self.budget = budget
+        self.deadline = deadline
+        self.replies: dict[int, str] = {}
+        self.timed_out: set[int] = set()
+        self._truncation_marked: set[int] = set()
+        self.on_cell_executed = self._record_reply
+
+    def _record_reply(self, cell: Any, cell_index: int, execute_reply: Any) -> None:
+        content = (execute_reply or {}).get("content", {})
+        self.replies[cell_index] = str(content.get("status", "error"))
+
+    def _get_timeout(self, cell: Any) -> int:
+        remaining = self.deadline - time.monotonic()
+        return max(1, int(min(float(self.timeout or 60), remaining)))
+
+    async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+        if cell is not None:
+            self.timed_out.add(self._current_index)
+        return await super()._async_handle_timeout(timeout, cell)
+
+    async def async_execute_cell(self, cell: Any, cell_index: int, *a: Any, **kw: Any) -> Any:
+        self._current_index = cell_index
+        return await super().async_execute_cell(cell, cell_index, *a, **kw)
+
+    def output(self, outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None and not self.budget.take(out):
+            outs.remove(out)
+            if cell_index not in self._truncation_marked:
+                self._truncation_marked.add(cell_index)
+                outs.append(
+                    nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE)
+                )
+            return None
+        return out
+
+
+def _probe_source(probe: Probe, workdir: Path, out_path: Path) -> str:
+    inputs = {name: str((workdir / rel).resolve()) for name, rel in probe.inputs.items()}
+    return (
+        "def __autograder_probe():\n"
+        "    import numpy as _np\n"
+        f"    _inputs = {{k: _np.load(v, allow_pickle=False) for k, v in {inputs!r}.items()}}\n"
+        f"    _value = eval({probe.expression!r}, globals(), _inputs)\n"
+        f"    _np.save({str(out_path)!r}, _np.asarray(_value), allow_pickle=False)\n"
+        "__autograder_probe()\n"
+        "del __autograder_probe\n"
+    )
+
+
+def _error_text(cell: Any) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"[:500]
+    return "the probe raised an error"
+
+
+async def _run_probes(
+    client: _GradingClient,
+    probes: list[Probe],
+    workdir: Path,
+    probe_dir: Path,
+    results: list[ProbeRun],
+) -> None:
+    """Evaluate each probe in the kernel, in a scratch notebook of its own."""
+    saved = client.nb, client.replies, client.timed_out
+    index = 0
+    for n, probe in enumerate(probes):
+        out_path = probe_dir / f"{n}.npy"
+        cell = nbformat.v4.new_code_cell(_probe_source(probe, workdir, out_path))
+        client.nb = nbformat.v4.new_notebook(cells=[cell])
+        client.replies, client.timed_out = {}, set()
+        client.timeout = int(probe.timeout_s)
+        client.deadline = time.monotonic() + probe.timeout_s
+        try:
+            await client.async_execute_cell(cell, index)
+        except DeadKernelError:
+            results.append(ProbeRun(probe.id, None, "the kernel died while computing predictions"))
+            client.nb, client.replies, client.timed_out = saved
+            raise
+        if index in client.timed_out:
+            results.append(ProbeRun(probe.id, None, f"timed out after {probe.timeout_s:.0f} s"))
+        elif client.replies.get(index) != "ok":
+            results.append(ProbeRun(probe.id, None, _error_text(cell)))
+        elif not out_path.is_file():
+            results.append(ProbeRun(probe.id, None, "no predictions were produced"))
+        elif out_path.stat().st_size > PROBE_ARTIFACT_LIMIT:
+            results.append(ProbeRun(probe.id, None, "the predictions are too large"))
+        else:
+            results.append(ProbeRun(probe.id, out_path.read_bytes()))
+        out_path.unlink(missing_ok=True)
+    client.nb, client.replies, client.timed_out = saved
+
+
+def _cell_runs(nb: Any, client: _GradingClient, started: bool) -> tuple[CellRun, ...]:
+    runs = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if not cell.source.strip():
+            status = CellStatus.OK
+        elif index in client.timed_out:
+            status = CellStatus.TIMEOUT
+        elif index in client.replies:
+            status = CellStatus.OK if client.replies[index] == "ok" else CellStatus.ERROR
+        else:
+            status = CellStatus.NOT_RUN
+        runs.append(CellRun(index=index, status=status, grade_id=grade_id))
+    return tuple(runs)
+
+
+def _kernel_exit_signal(client: _GradingClient) -> int | None:
+    km = client.km
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    code = getattr(proc, "returncode", None) if proc is not None else None
+    if code is None and proc is not None:
+        try:
+            code = proc.poll()
+        except Exception:
+            code = None
+    return -code if isinstance(code, int) and code < 0 else None
+
+
+def _kernel_env(scratch: Path) -> dict[str, str]:
+    env = {k: os.environ[k] for k in KERNEL_ENV_KEEP if k in os.environ}
+    env.update(
+        HOME=str(scratch),
+        IPYTHONDIR=str(scratch / ".ipython"),
+        MPLCONFIGDIR=str(scratch / ".matplotlib"),
+        MPLBACKEND="Agg",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        TF_ENABLE_ONEDNN_OPTS="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONWARNINGS="ignore",
+        TMPDIR=str(scratch),
+    )
+    return env
+
+
+async def execute_job(
+    job: Job,
+    *,
+    workdir: Path,
+    scratch: Path,
+    kernel_argv: list[str] | None = None,
+) -> RunOutput:
+    """Run every notebook of `job` found in `workdir`; never raises for student faults."""
+    started = time.monotonic()
+    deadline = started + job.total_timeout_s
+    budget = _OutputBudget(job.output_limit_bytes)
+    probe_dir = scratch / "probes"
+    probe_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(probe_dir, 0o1777)
+    spec = KernelSpec(
+        argv=kernel_argv or default_kernel_argv(),
+        display_name="autograder",
+        language="python",
+        env={**_kernel_env(scratch), **job.env},
+    )
+    status = RunStatus.COMPLETED
+    message = ""
+    runs: list[NotebookRun] = []
+    probe_runs: list[ProbeRun] = []
+    for name in job.notebooks:
+        nb_started = time.monotonic()
+        nb = nbformat.read(workdir / name, as_version=4)
+        if time.monotonic() >= deadline:
+            client = _GradingClient(nb, budget=budget, deadline=deadline)
+            runs.append(NotebookRun(name, nbformat.writes(nb), _cell_runs(nb, client, False)))
+            status = RunStatus.TIMEOUT
+            continue
+        km = _FixedSpecKernelManager()
+        km.fixed_spec = spec
+        client = _GradingClient(
+            nb,
+            km=km,
+            budget=budget,
+            deadline=deadline,
+            timeout=int(job.cell_timeout_s),
+            startup_timeout=120,
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            error_on_timeout={
+                "ename": "CellTimeoutError",
+                "evalue": f"the cell ran longer than {job.cell_timeout_s:.0f} s",
+                "traceback": [],
+            },
+            resources={"metadata": {"path": str(workdir)}},
+            record_timing=False,
+        )
+        nb_probes = [p for p in job.probes if p.notebook == name]
+        try:
+            async with client.async_setup_kernel(cwd=str(workdir)):
+                for index, cell in enumerate(nb.cells):
+                    if time.monotonic() >= deadline:
+                        status = RunStatus.TIMEOUT
+                        message = f"the notebook ran longer than {job.total_timeout_s:.0f} s"
+                        break
+                    await client.async_execute_cell(cell, index)
+                if status is not RunStatus.TIMEOUT and nb_probes:
+                    await _run_probes(client, nb_probes, workdir, probe_dir, probe_runs)
+        except DeadKernelError:
+            sig = _kernel_exit_signal(client)
+            if sig == signal.SIGKILL:
+                status, message = RunStatus.MEMORY, "the kernel was killed (memory limit exceeded)"
+            else:
+                status, message = RunStatus.KERNEL_DIED, "the kernel died while running the notebook"
+        except RuntimeError as exc:  # kernel failed to start or to answer
+            if "Kernel didn't respond" in str(exc) or "kernel" in str(exc).lower():
+                status, message = RunStatus.KERNEL_DIED, f"the kernel stopped answering: {exc}"
+            else:
+                raise
+        done = {p.id for p in probe_runs}
+        probe_runs += [
+            ProbeRun(p.id, None, "the notebook did not finish") for p in nb_probes if p.id not in done
+        ]
+        runs.append(
+            NotebookRun(
+                name=name,
+                notebook_json=nbformat.writes(nb),
+                cells=_cell_runs(nb, client, True),
+                runtime_s=round(time.monotonic() - nb_started, 3),
+            )
+        )
+    return RunOutput(
+        job_id=job.job_id,
+        status=status,
+        notebooks=tuple(runs),
+        probes=tuple(probe_runs),
+        message=message,
+        output_truncated=budget.truncated,
+        runtime_s=round(time.monotonic() - started, 3),
+    )
+
+
+def read_job(job_dir: Path) -> Job:
+    spec = json.loads((job_dir / "job.json").read_text())
+    return Job.from_spec_dict(spec, files={})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gpu_runner.executor", description=__doc__)
+    parser.add_argument("--job", type=Path, required=True, help="folder with job.json and work/")
+    parser.add_argument("--results", type=Path, required=True, help="folder for result.json")
+    parser.add_argument("--scratch", type=Path, default=None, help="kernel HOME and temp files")
+    parser.add_argument(
+        "--kernel-argv", default=None, help="JSON list; {connection_file} is replaced"
+    )
+    args = parser.parse_args(argv)
+    job = read_job(args.job)
+    scratch = args.scratch or (args.job / "scratch")
+    scratch.mkdir(parents=True, exist_ok=True)
+    kernel_argv = json.loads(args.kernel_argv) if args.kernel_argv else None
+    try:
+        output = asyncio.run(
+            execute_job(job, workdir=args.job / "work", scratch=scratch, kernel_argv=kernel_argv)
+        )
+    except Exception as exc:  # an executor fault is ours, never the student's
+        output = RunOutput(
+            job_id=job.job_id,
+            status=RunStatus.INFRA_ERROR,
+            message=f"executor error: {type(exc).__name__}: {exc}"[:1000],
+        )
+    args.results.mkdir(parents=True, exist_ok=True)
+    tmp = args.results / "result.json.tmp"
+    tmp.write_text(output.to_json())
+    tmp.replace(args.results / "result.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The one backend interface every runner implements."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from abc import ABC, abstractmethod
+from pathlib import Path, PurePosixPath
+
+from gpu_runner.job import Job, RunOutput
+
+
+class RunnerUnavailable(RuntimeError):
+    """The runner cannot work on this machine (no daemon, no image, no GPU)."""
+
+
+class Runner(ABC):
+    """Executes Jobs; knows nothing of scoring, gradebooks or GitHub.
+
+    Lifecycle:
+
+    1. ``prepare()`` once per batch, before any job: checks what can be checked
+       once (daemon, image, kernel) and cleans leftovers of a crashed earlier
+       run. Raises `RunnerUnavailable` when the runner cannot work here.
+    2. ``run(job)`` per job, possibly from several threads at once. It returns
+       a `RunOutput` for every outcome the student caused (timeouts, dead
+       kernels, memory) and an ``infra_error`` output for faults of ours; it
+       never raises for a student's notebook.
+    3. ``close()`` once at the end; idempotent.
+    """
+
+    #: short name used in results and on the command line
+    name: str = "runner"
+    #: False when student code can reach the host (trusted instructor checks only)
+    sandboxed: bool = False
+
+    def prepare(self) -> None:  # noqa: B027 - optional hook
+        """Check the runner can work; default: nothing to check."""
+
+    @abstractmethod
+    def run(self, job: Job) -> RunOutput:
+        """Execute `job` and return what happened."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources; default: nothing to release."""
+
+    def __enter__(self) -> Runner:
+        self.prepare()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def safe_relpath(name: str) -> PurePosixPath:
+    """A job file name as a relative path that cannot leave its folder."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or not path.parts or any(p in ("..", "") for p in path.parts):
+        raise ValueError(f"unsafe path in job: {name!r}")
+    return path
+
+
+def write_job_files(job: Job, folder: Path) -> None:
+    for name, data in job.files.items():
+        target = folder / safe_relpath(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def job_tar(job: Job, *, prefix: str, uid: int = 0, gid: int = 0) -> bytes:
+    """The job folder (job.json + work/) as a tar, for copying into a container."""
+    import json
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+
+        def add(name: str, data: bytes, mode: int = 0o644) -> None:
+            info = tarfile.TarInfo(f"{prefix}/{name}")
+            info.size, info.mode, info.uid, info.gid = len(data), mode, uid, gid
+            tar.addfile(info, io.BytesIO(data))
+
+        add("job.json", json.dumps(job.spec_dict()).encode())
+        dirs: set[str] = set()
+        for name, data in sorted(job.files.items()):
+            rel = safe_relpath(name)
+            for parent in reversed(rel.parents[:-1] if len(rel.parts) > 1 else []):
+                key = f"work/{parent}"
+                if key not in dirs:
+                    dirs.add(key)
+                    info = tarfile.TarInfo(f"{prefix}/{key}")
+                    info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, uid, gid
+                    tar.addfile(info)
+            add(f"work/{rel}", data)
+    return buf.getvalue()
