@@ -7,6 +7,9 @@ Exit codes: 0 ok · 1 some submissions hit an infrastructure error ·
 
 from __future__ import annotations
 
+import gpu_runner._fastimport  # noqa: F401  (before nbformat)
+
+# isort: split
 import json
 import sys
 from datetime import datetime
@@ -75,7 +78,9 @@ def make_runner(name: str, course: Course | None = None) -> object:
 
 @cli.command()
 @click.argument("weeks", nargs=-1)
-@click.option("--check", is_flag=True, help="Exit 4 when a committed release is stale; write nothing.")
+@click.option(
+    "--check", is_flag=True, help="Exit 4 when a committed release is stale; write nothing."
+)
 @click.pass_context
 def release(ctx: click.Context, weeks: tuple[str, ...], check: bool) -> None:
     """Generate the student version: solutions/WEEK -> assignments/WEEK.
@@ -153,14 +158,32 @@ def _summary(results: list, skipped: int, wall: float) -> Table:
 
 @cli.command()
 @click.argument("week")
-@click.option("--submission", type=click.Path(exists=True, path_type=Path), help="Grade this notebook or folder only.")
+@click.option(
+    "--submission",
+    type=click.Path(exists=True, path_type=Path),
+    help="Grade this notebook or folder only.",
+)
 @click.option("--student", help="Login for --submission.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result contract as JSON on stdout.")
-@click.option("--runner", type=click.Choice(["process", "docker"]), help="How jobs run (default: course.toml).")
-@click.option("--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel jobs (default: cores and memory).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result contract as JSON on stdout."
+)
+@click.option(
+    "--runner",
+    type=click.Choice(["process", "docker"]),
+    help="How jobs run (default: course.toml).",
+)
+@click.option(
+    "--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml)."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Parallel jobs (default: cores and memory)."
+)
 @click.option("--force", is_flag=True, help="Regrade unchanged submissions too.")
-@click.option("--submitted-at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]), help="Submission time for --submission (lateness).")
+@click.option(
+    "--submitted-at",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]),
+    help="Submission time for --submission (lateness).",
+)
 @click.pass_context
 def grade(
     ctx: click.Context,
@@ -205,7 +228,9 @@ def grade(
         else:
             from autograder.feedback import to_markdown
 
-            click.echo(to_markdown(result, language=course.config.language, title=course.week(week).title))
+            click.echo(
+                to_markdown(result, language=course.config.language, title=course.week(week).title)
+            )
         sys.exit(1 if result.status == "error" else 0)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -243,7 +268,9 @@ def grade(
 @cli.command()
 @click.argument("week")
 @click.option("--post", is_flag=True, help="Also post each as an issue in the student's repo.")
-@click.option("--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language.")
+@click.option(
+    "--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language."
+)
 @click.pass_context
 def feedback(ctx: click.Context, week: str, post: bool, language: str | None) -> None:
     """Render feedback (Markdown) for every graded submission of WEEK."""
@@ -262,9 +289,19 @@ def feedback(ctx: click.Context, week: str, post: bool, language: str | None) ->
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("autograder-demo"), show_default=True, help="Where to put the demo course.")
-@click.option("--runner", type=click.Choice(["auto", "process", "docker"]), default="auto", show_default=True)
-@click.option("--language", type=click.Choice(["ko", "en"]), default=None, help="Feedback language.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("autograder-demo"),
+    show_default=True,
+    help="Where to put the demo course.",
+)
+@click.option(
+    "--runner", type=click.Choice(["auto", "process", "docker"]), default="auto", show_default=True
+)
+@click.option(
+    "--language", type=click.Choice(["ko", "en"]), default=None, help="Feedback language."
+)
 def demo(out: Path, runner: str, language: str | None) -> None:
     """Run the whole job offline on the bundled sample classroom.
 
@@ -284,7 +321,12 @@ def _register_optional() -> None:
     """Commands of optional parts, registered when their modules are present."""
     import importlib
 
-    for module in ("autograder.commands.github", "autograder.commands.image", "autograder.commands.report", "autograder.commands.serve"):
+    for module in (
+        "autograder.commands.github",
+        "autograder.commands.image",
+        "autograder.commands.report",
+        "autograder.commands.serve",
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

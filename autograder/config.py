@@ -88,7 +88,8 @@ class Threshold(_Model):
     probe: str = Field(description="expression evaluated in the student's kernel")
     notebook: str | None = Field(None, description="notebook to probe; default: the first")
     inputs: dict[str, str] = Field(
-        default_factory=dict, description="name -> .npy file (in the week folder) bound for the probe"
+        default_factory=dict,
+        description="name -> .npy file (in the week folder) bound for the probe",
     )
     labels: str | None = Field(None, description="hidden labels (.npy), never sent to the sandbox")
     assets: str | None = Field(None, description="evaluator assets (e.g. a frozen judge)")
@@ -98,7 +99,9 @@ class Threshold(_Model):
     direction: Literal["higher", "lower"] | None = Field(
         None, description="which way is better; default: the metric's own"
     )
-    curve: Literal["linear", "step"] = Field("linear", description="points between floor and target")
+    curve: Literal["linear", "step"] = Field(
+        "linear", description="points between floor and target"
+    )
     options: dict[str, Any] = Field(default_factory=dict, description="metric-specific options")
     description: str = Field("", description="shown to students")
 

@@ -142,6 +142,4 @@ class Course:
     def submitted_logins(self, week: str) -> list[str]:
         if not self.submitted_dir.is_dir():
             return []
-        return sorted(
-            p.name for p in self.submitted_dir.iterdir() if (p / week).is_dir()
-        )
+        return sorted(p.name for p in self.submitted_dir.iterdir() if (p / week).is_dir())

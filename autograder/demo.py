@@ -34,11 +34,15 @@ def pick_runner(choice: str, image: str, console: Console) -> Runner:
     except (RunnerUnavailable, ImportError, ModuleNotFoundError) as exc:
         if choice == "docker":
             raise
-        console.print(f"[yellow]Docker not available ({exc}); using the process runner (trusted demo code only)[/yellow]")
+        console.print(
+            f"[yellow]Docker not available ({exc}); using the process runner (trusted demo code only)[/yellow]"
+        )
         return ProcessRunner()
 
 
-def run_demo(*, out: Path, runner: str = "auto", language: str | None = None, console: Console) -> BatchReport:
+def run_demo(
+    *, out: Path, runner: str = "auto", language: str | None = None, console: Console
+) -> BatchReport:
     source = bundled_course()
     if out.exists():
         shutil.rmtree(out)
@@ -51,7 +55,9 @@ def run_demo(*, out: Path, runner: str = "auto", language: str | None = None, co
         console.print(f"[bold]collect[/bold] {week} from submissions/")
         collect_local(course, week, out / "submissions")
         console.print(f"[bold]grade[/bold] {week}")
-        chosen = pick_runner(runner, course.week(week).resources.image or course.config.image, console)
+        chosen = pick_runner(
+            runner, course.week(week).resources.image or course.config.image, console
+        )
         week_report = grade_week(course, week, runner=chosen)
         write_feedback(course, week, language=language)
         report.graded += week_report.graded

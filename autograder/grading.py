@@ -127,7 +127,9 @@ def grade_files(
                 runner=runner.name,
             )
     else:
-        output = RunOutput(job_id=prepared.job.job_id, status=RunStatus.COMPLETED, runner=runner.name)
+        output = RunOutput(
+            job_id=prepared.job.job_id, status=RunStatus.COMPLETED, runner=runner.name
+        )
     if not output.runtime_s:
         output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
     return score_run(
@@ -212,7 +214,9 @@ def grade_week(
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
-                pool.submit(grade_files, ctx, login=login, files=files, runner=runner, meta=meta): login
+                pool.submit(
+                    grade_files, ctx, login=login, files=files, runner=runner, meta=meta
+                ): login
                 for login, files, meta, _ in todo
             }
             while pending:
@@ -228,7 +232,13 @@ def grade_week(
                             status="error",
                             score=0.0,
                             max_score=ctx.max_score,
-                            problems=(t(ctx.language, "infra_error", error=f"{type(exc).__name__}: {exc}"),),
+                            problems=(
+                                t(
+                                    ctx.language,
+                                    "infra_error",
+                                    error=f"{type(exc).__name__}: {exc}",
+                                ),
+                            ),
                         )
                     save_result(course, store, result)
                     (report.errors if result.status == "error" else report.graded).append(result)

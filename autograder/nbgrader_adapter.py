@@ -65,9 +65,9 @@ def nbgrader_config(
 
 
 def _generate(course: Course, week: Week, *, root: Path, db_url: str) -> Path:
-    from nbgrader.coursedir import CourseDirectory
     from nbgrader.converters import GenerateAssignment
     from nbgrader.converters.base import NbGraderException
+    from nbgrader.coursedir import CourseDirectory
 
     cfg = nbgrader_config(course, root=root, db_url=db_url, week=week)
     coursedir = CourseDirectory(config=cfg)
@@ -133,7 +133,9 @@ def check_releases(course: Course, weeks: list[str] | None = None) -> dict[str, 
             fresh = generate_release(course, week, Path(tmp))
             _normalize_release(fresh)
             if not week.release_dir.is_dir():
-                stale[name] = [f"{week.release_dir} does not exist; run `autograder release {name}`"]
+                stale[name] = [
+                    f"{week.release_dir} does not exist; run `autograder release {name}`"
+                ]
                 continue
             problems = _diff(fresh, week.release_dir)
             if problems:
@@ -145,14 +147,20 @@ def require_fresh_releases(course: Course, weeks: list[str] | None = None) -> No
     stale = check_releases(course, weeks)
     if stale:
         lines = [f"{w}: {', '.join(p[:5])}" for w, p in stale.items()]
-        raise StaleReleaseError("stale releases (run `autograder release WEEK`):\n" + "\n".join(lines))
+        raise StaleReleaseError(
+            "stale releases (run `autograder release WEEK`):\n" + "\n".join(lines)
+        )
 
 
 def source_version(week: Week) -> str:
     """Hash of everything in the week's source folder: the assignment version."""
     digest = hashlib.sha256()
     for path in sorted(week.source_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
+        if (
+            path.is_file()
+            and "__pycache__" not in path.parts
+            and ".ipynb_checkpoints" not in path.parts
+        ):
             digest.update(path.relative_to(week.source_dir).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
@@ -231,6 +239,12 @@ def sanitize_notebook(
         for step in steps:
             step.log.setLevel(logging.CRITICAL)
             nb, resources = step.preprocess(nb, resources)
+            if isinstance(step, DeduplicateIds):
+                # DeduplicateIds empties the metadata of the earlier copies; an
+                # empty dict would then fail nbgrader's metadata validation
+                for cell in nb.cells:
+                    if cell.metadata.get("nbgrader") == {}:
+                        del cell.metadata["nbgrader"]
     after = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     report.readded = [g for g in after if g and g not in before]
     return nb, report

@@ -145,7 +145,9 @@ def content_hash(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def read_local_folder(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, bytes], list[str]]:
+def read_local_folder(
+    folder: Path, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[dict[str, bytes], list[str]]:
     """Files of a student's folder; symlinks and oversized files become problems."""
     files: dict[str, bytes] = {}
     problems: list[str] = []
@@ -175,7 +177,9 @@ class LocalSource:
         self.root = root
 
     def logins(self) -> list[str]:
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and LOGIN_NAME.match(p.name))
+        return sorted(
+            p.name for p in self.root.iterdir() if p.is_dir() and LOGIN_NAME.match(p.name)
+        )
 
     def submissions(self, week: str) -> Iterator[tuple[SubmissionMeta, dict[str, bytes]]]:
         for login in self.logins():

@@ -21,6 +21,9 @@ kernel's user cannot write to in the container.
 
 from __future__ import annotations
 
+import gpu_runner._fastimport  # noqa: F401  (before nbformat)
+
+# isort: split
 import argparse
 import asyncio
 import json
@@ -118,9 +121,7 @@ class _GradingClient(NotebookClient):
             outs.remove(out)
             if cell_index not in self._truncation_marked:
                 self._truncation_marked.add(cell_index)
-                outs.append(
-                    nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE)
-                )
+                outs.append(nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE))
             return None
         return out
 
@@ -295,7 +296,10 @@ async def execute_job(
             if sig == signal.SIGKILL:
                 status, message = RunStatus.MEMORY, "the kernel was killed (memory limit exceeded)"
             else:
-                status, message = RunStatus.KERNEL_DIED, "the kernel died while running the notebook"
+                status, message = (
+                    RunStatus.KERNEL_DIED,
+                    "the kernel died while running the notebook",
+                )
         except RuntimeError as exc:  # kernel failed to start or to answer
             if "Kernel didn't respond" in str(exc) or "kernel" in str(exc).lower():
                 status, message = RunStatus.KERNEL_DIED, f"the kernel stopped answering: {exc}"
@@ -303,7 +307,9 @@ async def execute_job(
                 raise
         done = {p.id for p in probe_runs}
         probe_runs += [
-            ProbeRun(p.id, None, "the notebook did not finish") for p in nb_probes if p.id not in done
+            ProbeRun(p.id, None, "the notebook did not finish")
+            for p in nb_probes
+            if p.id not in done
         ]
         runs.append(
             NotebookRun(

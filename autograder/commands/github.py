@@ -23,33 +23,24 @@ from autograder.github import (
 
 
 def echo_collect_report(report: CollectReport) -> None:
-    for item in report.students:
-        when = item.submitted_at.isoformat() if item.submitted_at else "-"
-        late = " LATE" if item.late else ""
-        sha = (item.sha or "")[:7]
-        click.echo(f"  {item.login:<24} {item.status:<12} {sha:<7} {when} ({item.time_source}){late}")
-        for problem in item.problems:
-            click.echo(f"      ! {problem}")
-    for login in report.missing:
-        click.echo(f"  {login:<24} no repository found (not accepted, or renamed)")
-    for login in report.not_on_roster:
-        click.echo(f"  {login:<24} has a repo but is not on the roster")
-    click.echo(report.summary())
+    click.echo(str(report))
 
 
 def echo_post_report(report: PostReport) -> None:
-    for login, why in report.skipped:
-        click.echo(f"  {login:<24} skipped: {why}")
-    for login, why in report.failed:
-        click.echo(f"  {login:<24} FAILED: {why}")
-    click.echo(report.summary())
+    click.echo(str(report))
 
 
 def _course(ctx: click.Context) -> Course:
-    course = ctx.obj
-    if not isinstance(course, Course):
-        raise click.UsageError("no course loaded (run inside a course folder or pass --course)")
-    return course
+    """The course of the root command: a `Course`, or the core CLI's lazy {"course_dir"} dict."""
+    obj = ctx.find_root().obj
+    if isinstance(obj, Course):
+        return obj
+    if isinstance(obj, dict) and "course_dir" in obj:
+        if obj.get("course") is None:
+            obj["course"] = Course(obj["course_dir"])
+        course: Course = obj["course"]
+        return course
+    raise click.UsageError("no course loaded (run inside a course folder or pass --course)")
 
 
 @click.command("publish")
@@ -64,15 +55,20 @@ def publish(ctx: click.Context, week: str, message: str | None) -> None:
 
 @click.command("provision")
 @click.argument("week")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              required=True, help="CSV with a login column (student_id, name, section optional)")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with a login column (student_id, name, section optional)",
+)
 @click.option("--cutoff", is_flag=True, help="switch students to read access (deadline)")
 @click.option("--restore", is_flag=True, help="give students write access back")
 @click.pass_context
 def provision(ctx: click.Context, week: str, roster: Path, cutoff: bool, restore: bool) -> None:
     """Create each student's private repo from the template and add the student."""
-    report = provision_week(course=_course(ctx), week=week, roster=roster, cutoff=cutoff,
-                            restore=restore)
+    report = provision_week(
+        course=_course(ctx), week=week, roster=roster, cutoff=cutoff, restore=restore
+    )
     for item in report.students:
         if item.error:
             click.echo(f"  {item.login:<24} FAILED: {item.error}")
@@ -92,14 +88,20 @@ def _sibling(ctx: click.Context, name: str) -> click.Command:
 
 @click.command("run")
 @click.argument("week")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="roster CSV (default: course.toml's roster)")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="roster CSV (default: course.toml's roster)",
+)
 @click.pass_context
 def run(ctx: click.Context, week: str, roster: Path | None) -> None:
     """Collect, grade, render and post feedback for WEEK; safe to run again."""
     course = _course(ctx)
     report = run_week(
-        course=course, week=week, roster=roster,
+        course=course,
+        week=week,
+        roster=roster,
         grade=lambda: ctx.invoke(_sibling(ctx, "grade"), week=week),
         render=lambda: ctx.invoke(_sibling(ctx, "feedback"), week=week),
     )

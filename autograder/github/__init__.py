@@ -11,6 +11,18 @@ from autograder.github.provision import ProvisionReport, provision_week
 from autograder.github.publish import PublishReport, publish_week
 from autograder.github.run import RunReport, run_week
 
-__all__ = ["CollectReport", "GitHub", "PostReport", "ProvisionReport", "PublishReport",
-           "RunReport", "collect_week", "connect", "post_feedback", "provision_week",
-           "publish_week", "read_token", "run_week"]
+__all__ = [
+    "CollectReport",
+    "GitHub",
+    "PostReport",
+    "ProvisionReport",
+    "PublishReport",
+    "RunReport",
+    "collect_week",
+    "connect",
+    "post_feedback",
+    "provision_week",
+    "publish_week",
+    "read_token",
+    "run_week",
+]

@@ -41,19 +41,25 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def ref_history(client: GitHub, full_name: str, branch: str,
-                cutoff: datetime | None) -> list[Push] | None:
+def ref_history(
+    client: GitHub, full_name: str, branch: str, cutoff: datetime | None
+) -> list[Push] | None:
     """Activities on ``refs/heads/<branch>``, newest first; None when the API is unavailable.
 
     Stops paging once an activity at or before the cutoff is seen: nothing older matters.
     """
     url: str | None = f"/repos/{full_name}/activity"
-    params: dict[str, object] | None = {"ref": f"refs/heads/{branch}", "direction": "desc",
-                                         "per_page": 100}
+    params: dict[str, object] | None = {
+        "ref": f"refs/heads/{branch}",
+        "direction": "desc",
+        "per_page": 100,
+    }
     pushes: list[Push] = []
     while url:
-        def fetch(url: str = url, params: dict[str, object] | None = params
-                  ) -> tuple[dict[str, object], object]:
+
+        def fetch(
+            url: str = url, params: dict[str, object] | None = params
+        ) -> tuple[dict[str, object], object]:
             return client.api("GET", url, params=params)
 
         try:
@@ -65,10 +71,16 @@ def ref_history(client: GitHub, full_name: str, branch: str,
         if not isinstance(data, list):
             return None
         for item in data:
-            pushes.append(Push(item.get("before") or ZERO_SHA, item.get("after") or ZERO_SHA,
-                               item.get("ref", ""), _parse_time(item["timestamp"]),
-                               item.get("activity_type", "push"),
-                               (item.get("actor") or {}).get("login", "")))
+            pushes.append(
+                Push(
+                    item.get("before") or ZERO_SHA,
+                    item.get("after") or ZERO_SHA,
+                    item.get("ref", ""),
+                    _parse_time(item["timestamp"]),
+                    item.get("activity_type", "push"),
+                    (item.get("actor") or {}).get("login", ""),
+                )
+            )
         if cutoff is not None and any(p.at <= cutoff for p in pushes):
             break
         match = NEXT_LINK.search(str(headers.get("link", "")))
@@ -77,8 +89,9 @@ def ref_history(client: GitHub, full_name: str, branch: str,
     return pushes
 
 
-def head_as_of(pushes: list[Push], cutoff: datetime | None, *, ignore_actor: str = ""
-               ) -> Decision | None:
+def head_as_of(
+    pushes: list[Push], cutoff: datetime | None, *, ignore_actor: str = ""
+) -> Decision | None:
     """The submission: the on-time head if any, else the newest (late) head, else None."""
     relevant = [p for p in pushes if p.actor != ignore_actor or not ignore_actor]
     if not relevant:

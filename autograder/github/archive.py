@@ -75,7 +75,8 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
                 if target.startswith("/") or resolved == ".." or resolved.startswith("../"):
                     out.problems.append(
-                        f"symlink {rel!r} -> {target!r} points outside the submission; refused")
+                        f"symlink {rel!r} -> {target!r} points outside the submission; refused"
+                    )
                 else:
                     links.append((rel, resolved))
                 continue
@@ -88,13 +89,15 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
             if member.size > limits.max_file_bytes:
                 out.problems.append(
                     f"file {rel!r} is {_mb(member.size)}, over the {_mb(limits.max_file_bytes)} "
-                    "limit; ignored")
+                    "limit; ignored"
+                )
                 continue
             total += member.size
             if total > limits.max_total_bytes or len(out.files) >= limits.max_files:
                 out.problems.append(
                     f"the repository is larger than {_mb(limits.max_total_bytes)} or "
-                    f"{limits.max_files} files; not collected (remove data files and push again)")
+                    f"{limits.max_files} files; not collected (remove data files and push again)"
+                )
                 out.refused = True
                 out.files.clear()
                 return out
@@ -103,7 +106,8 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
             if content.startswith(LFS_HEADER) and len(content) < 1024:
                 out.problems.append(
                     f"file {rel!r} is a Git LFS pointer, not the file; commit the file itself "
-                    "(LFS content is not collected)")
+                    "(LFS content is not collected)"
+                )
                 continue
             out.files[rel] = content
     for rel, target in links:

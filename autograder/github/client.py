@@ -40,8 +40,9 @@ def read_token(course: Course, env: Mapping[str, str] | None = None) -> str:
         try:
             token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ConfigError(f"course.toml: github.token_file: cannot read {path}: "
-                              f"{exc.strerror}") from None
+            raise ConfigError(
+                f"course.toml: github.token_file: cannot read {path}: {exc.strerror}"
+            ) from None
         if token:
             return token
         raise ConfigError(f"course.toml: github.token_file: {path} is empty")
@@ -51,9 +52,16 @@ def read_token(course: Course, env: Mapping[str, str] | None = None) -> str:
 def make_github(*, api_url: str, token: str, timeout: int = 15) -> Github:
     """A PyGithub client with its own retry and throttle off (`GitHub` does both); lazy objects
     so that building a repo or issue costs no request."""
-    return Github(auth=github.Auth.Token(token), base_url=api_url.rstrip("/"), timeout=timeout,
-                  retry=None, seconds_between_requests=None, seconds_between_writes=None,
-                  per_page=100, lazy=True)
+    return Github(
+        auth=github.Auth.Token(token),
+        base_url=api_url.rstrip("/"),
+        timeout=timeout,
+        retry=None,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+        per_page=100,
+        lazy=True,
+    )
 
 
 @dataclass
@@ -72,27 +80,47 @@ class GitHub:
 
     def write(self, fn: Callable[[], T], what: str = "GitHub write") -> T:
         """An idempotent write (PUT, PATCH, content-addressed POST), paced and retried."""
-        return with_retries(fn, clock=self.clock, policy=self.policy,
-                            before_try=self.pacer.acquire, what=what)
+        return with_retries(
+            fn, clock=self.clock, policy=self.policy, before_try=self.pacer.acquire, what=what
+        )
 
-    def api(self, verb: str, url: str, *, params: dict[str, Any] | None = None,
-            body: Any = None) -> tuple[dict[str, Any], Any]:
+    def api(
+        self, verb: str, url: str, *, params: dict[str, Any] | None = None, body: Any = None
+    ) -> tuple[dict[str, Any], Any]:
         """An endpoint PyGithub lacks, through its public requester (no retry here)."""
         return self.gh.requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
 
 
-def connect(course: Course, *, token: str | None = None, clock: Clock | None = None,
-            limits: PaceLimits | None = None, policy: RetryPolicy | None = None,
-            timeout: int = 15, env: Mapping[str, str] | None = None) -> GitHub:
+def connect(
+    course: Course,
+    *,
+    token: str | None = None,
+    clock: Clock | None = None,
+    limits: PaceLimits | None = None,
+    policy: RetryPolicy | None = None,
+    timeout: int = 15,
+    env: Mapping[str, str] | None = None,
+) -> GitHub:
     settings = course.config.github
     if not settings.org:
         raise ConfigError("course.toml: github.org is not set")
     clock = clock or RealClock()
     engine = open_engine(course.db_url)
     log = WriteLog(engine)
-    pacer = WritePacer(clock=clock, limits=limits or PaceLimits(),
-                       history=log.recent(clock.time()), on_write=log.record)
-    gh = make_github(api_url=settings.api_url, token=token or read_token(course, env),
-                     timeout=timeout)
-    return GitHub(gh=gh, org=settings.org, clock=clock, engine=engine, pacer=pacer,
-                  policy=policy or RetryPolicy())
+    pacer = WritePacer(
+        clock=clock,
+        limits=limits or PaceLimits(),
+        history=log.recent(clock.time()),
+        on_write=log.record,
+    )
+    gh = make_github(
+        api_url=settings.api_url, token=token or read_token(course, env), timeout=timeout
+    )
+    return GitHub(
+        gh=gh,
+        org=settings.org,
+        clock=clock,
+        engine=engine,
+        pacer=pacer,
+        policy=policy or RetryPolicy(),
+    )

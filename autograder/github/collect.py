@@ -8,7 +8,7 @@ fetched, checked (`archive.py`) and stored with `store_submission`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,9 +24,15 @@ from autograder.github.client import GitHub, connect
 from autograder.github.clock import utc
 from autograder.github.discovery import StudentRepo, discover, load_roster
 from autograder.github.retry import describe
-from autograder.submissions import SubmissionMeta, load_submission_meta, store_submission
+from autograder.submissions import (
+    SubmissionMeta,
+    load_submission_meta,
+    store_submission,
+    submission_files,
+)
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = ArchiveLimits()
 
 
 @dataclass(frozen=True)
@@ -56,11 +62,35 @@ class CollectReport:
     def ok(self) -> bool:
         return self.count("failed") == 0
 
+    def __str__(self) -> str:
+        lines = []
+        for item in self.students:
+            when = item.submitted_at.isoformat() if item.submitted_at else "-"
+            late = " LATE" if item.late else ""
+            sha = (item.sha or "")[:7]
+            lines.append(
+                f"  {item.login:<24} {item.status:<12} {sha:<7} {when} "
+                f"({item.time_source or '-'}){late}"
+            )
+            lines += [f"      ! {problem}" for problem in item.problems]
+        lines += [
+            f"  {login:<24} no repository found (not accepted, or renamed)"
+            for login in self.missing
+        ]
+        lines += [
+            f"  {login:<24} has a repo but is not on the roster" for login in self.not_on_roster
+        ]
+        return "\n".join([*lines, self.summary()])
+
     def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in ("collected", "unchanged", "never_pushed", "failed")]
+        parts = [
+            f"{self.count(s)} {s}" for s in ("collected", "unchanged", "never_pushed", "failed")
+        ]
         late = sum(1 for s in self.students if s.late and s.status in ("collected", "unchanged"))
-        return (f"{self.week}: " + ", ".join(parts) + f", {late} late, "
-                f"{len(self.missing)} without a repo")
+        return (
+            f"{self.week}: " + ", ".join(parts) + f", {late} late, "
+            f"{len(self.missing)} without a repo"
+        )
 
 
 @dataclass
@@ -89,9 +119,15 @@ def cutoff_of(course: Course, week: str) -> datetime | None:
     return deadline + timedelta(minutes=course.config.late_policy.grace_minutes)
 
 
-def collect_week(*, course: Course, week: str, roster: Path | None = None,
-                 client: GitHub | None = None, limits: ArchiveLimits = ArchiveLimits(),
-                 force: bool = False) -> CollectReport:
+def collect_week(
+    *,
+    course: Course,
+    week: str,
+    roster: Path | None = None,
+    client: GitHub | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    force: bool = False,
+) -> CollectReport:
     """Collect every student's submission of `week`; one failure never stops the batch."""
     client = client or connect(course)
     cutoff = cutoff_of(course, week)
@@ -109,8 +145,9 @@ def collect_week(*, course: Course, week: str, roster: Path | None = None,
             results.append(_collect_one(run, repo, force=force))
         except (GitHubError, GithubException, requests.RequestException, OSError) as exc:
             log.warning("collect %s (%s) failed: %s", repo.login, repo.full_name, describe(exc))
-            results.append(Collected(repo.login, repo.full_name, "failed",
-                                     problems=(describe(exc),)))
+            results.append(
+                Collected(repo.login, repo.full_name, "failed", problems=(describe(exc),))
+            )
     return CollectReport(week, cutoff, tuple(results), found.missing, found.not_on_roster)
 
 
@@ -133,22 +170,54 @@ def _collect_one(run: _Run, repo: StudentRepo, *, force: bool) -> Collected:
     if decision is None:
         return Collected(repo.login, repo.full_name, "never_pushed", problems=notes)
     old = load_submission_meta(run.course, run.week, repo.login)
-    if (not force and old is not None and old.sha == decision.sha
-            and old.repo == repo.full_name and old.time_source == time_source == "push"):
-        return Collected(repo.login, repo.full_name, "unchanged", decision.sha,
-                         old.submitted_at, old.time_source, decision.late, old.problems)
+    if (
+        not force
+        and old is not None
+        and old.sha == decision.sha
+        and old.time_source == time_source == "push"
+    ):
+        if old.repo != repo.full_name:  # renamed: same commit, only the metadata moves
+            folder = run.course.submission_dir(run.week, repo.login)
+            problems = tuple(dict.fromkeys([*old.problems, *notes]))
+            old = replace(old, repo=repo.full_name, problems=problems)
+            store_submission(run.course, old, submission_files(folder))
+        return Collected(
+            repo.login,
+            repo.full_name,
+            "unchanged",
+            decision.sha,
+            old.submitted_at,
+            old.time_source,
+            decision.late,
+            old.problems,
+        )
     data = _download(run, repo, decision.sha)
     extracted = extract_tarball(data, run.limits)
     problems = tuple([*notes, *extracted.problems])
     now = utc(run.client.clock)
     meta = SubmissionMeta(
-        login=repo.login, week=run.week, source="github",
-        submitted_at=decision.pushed_at, time_source=time_source, repo=repo.full_name,
-        sha=decision.sha, pushed_at=decision.pushed_at if time_source == "push" else None,
-        collected_at=now, problems=problems)
+        login=repo.login,
+        week=run.week,
+        source="github",
+        submitted_at=decision.pushed_at,
+        time_source=time_source,
+        repo=repo.full_name,
+        sha=decision.sha,
+        pushed_at=decision.pushed_at if time_source == "push" else None,
+        collected_at=now,
+        problems=problems,
+    )
     store_submission(run.course, meta, extracted.files)
-    return Collected(repo.login, repo.full_name, "collected", decision.sha, decision.pushed_at,
-                     time_source, decision.late, problems)
+    return Collected(
+        repo.login,
+        repo.full_name,
+        "collected",
+        decision.sha,
+        decision.pushed_at,
+        time_source,
+        decision.late,
+        problems,
+    )
 
 
 def _download(run: _Run, repo: StudentRepo, sha: str) -> bytes:
@@ -166,8 +235,10 @@ def _download(run: _Run, repo: StudentRepo, sha: str) -> bytes:
             for chunk in response.iter_content(1 << 16):
                 size += len(chunk)
                 if size > run.limits.max_download_bytes:
-                    raise GitHubError(f"{repo.full_name}: archive over "
-                                      f"{run.limits.max_download_bytes // 2**20} MB")
+                    raise GitHubError(
+                        f"{repo.full_name}: archive over "
+                        f"{run.limits.max_download_bytes // 2**20} MB"
+                    )
                 chunks.append(chunk)
             return b"".join(chunks)
 

@@ -70,8 +70,9 @@ def load_roster(path: Path) -> list[RosterEntry]:
             raise ConfigError(f"roster {path}: line {lineno}: invalid GitHub login {login!r}")
         if login.lower() in entries:
             raise ConfigError(f"roster {path}: line {lineno}: login {login!r} listed twice")
-        entries[login.lower()] = RosterEntry(login, row.get("student_id", ""),
-                                             row.get("name", ""), row.get("section", ""))
+        entries[login.lower()] = RosterEntry(
+            login, row.get("student_id", ""), row.get("name", ""), row.get("section", "")
+        )
     return list(entries.values())
 
 
@@ -84,14 +85,15 @@ def login_from_repo(name: str, prefix: str) -> str | None:
     head = f"{prefix}-".lower()
     if not name.lower().startswith(head):
         return None
-    login = name[len(head):]
+    login = name[len(head) :]
     if login.lower() == TEMPLATE_SUFFIX or not LOGIN_NAME.match(login):
         return None
     return login
 
 
-def discover(client: GitHub, *, week: str, prefix: str,
-             roster: list[RosterEntry] | None = None) -> Discovery:
+def discover(
+    client: GitHub, *, week: str, prefix: str, roster: list[RosterEntry] | None = None
+) -> Discovery:
     org = client.read(lambda: client.gh.get_organization(client.org), "get organization")
     listed = client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
     known = RepoMap(client.engine)
@@ -103,33 +105,46 @@ def discover(client: GitHub, *, week: str, prefix: str,
             continue
         login = login_from_repo(repo.name, prefix)
         if login is not None:
-            by_login[login.lower()] = StudentRepo(login, repo.full_name, repo.id,
-                                                  repo.default_branch)
+            by_login[login.lower()] = StudentRepo(
+                login, repo.full_name, repo.id, repo.default_branch
+            )
     # repos renamed since we last saw them: follow the remembered id
     for login, (repo_id, old_name, _branch) in remembered.items():
         if login.lower() in by_login or repo_id not in by_id:
             continue
         repo = by_id[repo_id]
         by_login[login.lower()] = StudentRepo(
-            login, repo.full_name, repo.id, repo.default_branch,
-            note=f"repo renamed from {old_name} to {repo.full_name}")
+            login,
+            repo.full_name,
+            repo.id,
+            repo.default_branch,
+            note=f"repo renamed from {old_name} to {repo.full_name}",
+        )
     roster_by_login = {e.login.lower(): e for e in roster or []}
     found: list[StudentRepo] = []
     missing: list[str] = []
     if roster:
         for entry in roster:
-            repo = by_login.get(entry.login.lower())
-            if repo is None:
+            match = by_login.get(entry.login.lower())
+            if match is None:
                 missing.append(entry.login)
             else:
-                found.append(StudentRepo(entry.login, repo.full_name, repo.repo_id,
-                                         repo.default_branch, entry, repo.note))
+                found.append(
+                    StudentRepo(
+                        entry.login,
+                        match.full_name,
+                        match.repo_id,
+                        match.default_branch,
+                        entry,
+                        match.note,
+                    )
+                )
         extra = sorted(r.login for k, r in by_login.items() if k not in roster_by_login)
     else:
         found = sorted(by_login.values(), key=lambda r: r.login.lower())
         extra = []
-    for repo in found:
-        known.put(week, repo.login, repo.repo_id, repo.full_name, repo.default_branch)
+    for student in found:
+        known.put(week, student.login, student.repo_id, student.full_name, student.default_branch)
     return Discovery(tuple(found), tuple(missing), tuple(extra))
 
 
@@ -139,8 +154,11 @@ def classroom_accepted(client: GitHub, assignment_id: int) -> list[dict[str, obj
     page = 1
     while True:
         try:
-            _, data = client.api("GET", f"/assignments/{assignment_id}/accepted_assignments",
-                                 params={"page": page, "per_page": 100})
+            _, data = client.api(
+                "GET",
+                f"/assignments/{assignment_id}/accepted_assignments",
+                params={"page": page, "per_page": 100},
+            )
         except GithubException as exc:
             if exc.status in (404, 410):
                 log.info("GitHub Classroom API unavailable (HTTP %s); using repo names", exc.status)

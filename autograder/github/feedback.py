@@ -69,10 +69,17 @@ class PostReport:
     def ok(self) -> bool:
         return not self.failed
 
+    def __str__(self) -> str:
+        lines = [f"  {login:<24} skipped: {why}" for login, why in self.skipped]
+        lines += [f"  {login:<24} FAILED: {why}" for login, why in self.failed]
+        return "\n".join([*lines, self.summary()])
+
     def summary(self) -> str:
-        return (f"{self.week}: {len(self.posted)} posted, {len(self.unchanged)} unchanged, "
-                f"{len(self.skipped)} skipped, {len(self.failed)} failed "
-                f"({self.writes} writes, {self.waited_s:.0f} s paced)")
+        return (
+            f"{self.week}: {len(self.posted)} posted, {len(self.unchanged)} unchanged, "
+            f"{len(self.skipped)} skipped, {len(self.failed)} failed "
+            f"({self.writes} writes, {self.waited_s:.0f} s paced)"
+        )
 
 
 Step = Callable[[str, OutboxRow], None]
@@ -95,8 +102,9 @@ def _repo_of(course: Course, client: GitHub, week: str, login: str) -> str | Non
     return known[1] if known else None
 
 
-def enqueue_week(*, course: Course, client: GitHub, week: str,
-                 logins: list[str] | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+def enqueue_week(
+    *, course: Course, client: GitHub, week: str, logins: list[str] | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Queue every rendered feedback file that differs from what was posted last."""
     text = TEXT.get(course.config.language, TEXT["ko"])
     box = Outbox(client.engine)
@@ -123,9 +131,16 @@ def enqueue_week(*, course: Course, client: GitHub, week: str,
         lines = [text["regraded"]]
         if score is not None:
             lines.append(text["score"].format(old=old or "-", new=score))
-        row = box.enqueue(week=week, login=login, repo=repo, title=text["title"].format(week=week),
-                          body=body, score=score, comment_for="\n\n".join(lines),
-                          now=client.clock.time())
+        row = box.enqueue(
+            week=week,
+            login=login,
+            repo=repo,
+            title=text["title"].format(week=week),
+            body=body,
+            score=score,
+            comment_for="\n\n".join(lines),
+            now=client.clock.time(),
+        )
         if row is None:
             unchanged.append(login)
     return unchanged, skipped
@@ -148,7 +163,8 @@ class IssuePoster:
 
     def _find_by_marker(self, repo: Repository, mark: str) -> Issue | None:
         def search() -> Issue | None:
-            for issue in repo.get_issues(state="all", creator=self.bot):
+            # PyGithub sends a str creator as the login (its type hint says NamedUser)
+            for issue in repo.get_issues(state="all", creator=self.bot):  # type: ignore[arg-type]
                 if issue.pull_request is None and mark in (issue.body or ""):
                     return issue
             return None
@@ -157,7 +173,8 @@ class IssuePoster:
 
     def _comment_exists(self, issue: Issue, mark: str) -> bool:
         return self.client.read(
-            lambda: any(mark in (c.body or "") for c in issue.get_comments()), "list comments")
+            lambda: any(mark in (c.body or "") for c in issue.get_comments()), "list comments"
+        )
 
     def post(self, row: OutboxRow) -> None:
         client, box = self.client, self.box
@@ -174,15 +191,16 @@ class IssuePoster:
                 box.mark(row.id, in_flight="create", attempts=row.attempts + 1)
                 self.on_step("before_create", row)
                 client.pacer.acquire()
-                issue = repo.create_issue(title=row.title, body=row.body,
-                                          labels=[LABEL, row.week])
+                issue = repo.create_issue(title=row.title, body=row.body, labels=[LABEL, row.week])
                 self.on_step("after_create", row)
                 box.mark(row.id, issue_number=issue.number, state=ISSUE_DONE, in_flight=None)
             else:
                 if current_body != row.body:
                     issue = repo.get_issue(number)
-                    client.write(lambda: issue.edit(body=row.body, state="open"),
-                                 f"edit issue #{number} of {row.repo}")
+                    client.write(
+                        lambda: issue.edit(body=row.body, state="open"),
+                        f"edit issue #{number} of {row.repo}",
+                    )
                     self.on_step("after_edit", row)
                 box.mark(row.id, issue_number=number, state=ISSUE_DONE, in_flight=None)
             row = box.get(row.id)
@@ -217,8 +235,14 @@ class IssuePoster:
         raise GitHubError(f"posting for {row.login}: gave up after {policy.max_tries} tries")
 
 
-def post_feedback(*, course: Course, week: str, client: GitHub | None = None,
-                  logins: list[str] | None = None, on_step: Step | None = None) -> PostReport:
+def post_feedback(
+    *,
+    course: Course,
+    week: str,
+    client: GitHub | None = None,
+    logins: list[str] | None = None,
+    on_step: Step | None = None,
+) -> PostReport:
     """Post (or update) every student's feedback issue of `week`; resumable."""
     client = client or connect(course)
     unchanged, skipped = enqueue_week(course=course, client=client, week=week, logins=logins)
@@ -234,6 +258,12 @@ def post_feedback(*, course: Course, week: str, client: GitHub | None = None,
         except (GitHubError, GithubException, requests.RequestException) as exc:
             log.warning("feedback for %s not posted: %s", row.login, describe(exc))
             failed.append((row.login, describe(exc)))
-    return PostReport(week, tuple(dict.fromkeys(posted)), tuple(unchanged), tuple(skipped),
-                      tuple(failed), client.pacer.writes - writes_before,
-                      client.pacer.waited - waited_before)
+    return PostReport(
+        week,
+        tuple(dict.fromkeys(posted)),
+        tuple(unchanged),
+        tuple(skipped),
+        tuple(failed),
+        client.pacer.writes - writes_before,
+        client.pacer.waited - waited_before,
+    )

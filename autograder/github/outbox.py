@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import ColumnElement, Engine, insert, select, update
 
 from autograder.github.store import outbox
 
@@ -45,12 +45,27 @@ class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _rows(self, *where: object) -> list[OutboxRow]:
+    def _rows(self, *where: ColumnElement[bool]) -> list[OutboxRow]:
         with self.engine.begin() as conn:
             rows = conn.execute(select(outbox).where(*where).order_by(outbox.c.id)).all()
-        return [OutboxRow(r.id, r.week, r.login, r.repo, r.body_hash, r.body, r.title, r.score,
-                          r.comment, r.state, r.in_flight, r.issue_number, r.attempts)
-                for r in rows]
+        return [
+            OutboxRow(
+                r.id,
+                r.week,
+                r.login,
+                r.repo,
+                r.body_hash,
+                r.body,
+                r.title,
+                r.score,
+                r.comment,
+                r.state,
+                r.in_flight,
+                r.issue_number,
+                r.attempts,
+            )
+            for r in rows
+        ]
 
     def history(self, week: str, login: str) -> list[OutboxRow]:
         return self._rows(outbox.c.week == week, outbox.c.login == login)
@@ -61,8 +76,18 @@ class Outbox:
     def get(self, row_id: int) -> OutboxRow:
         return self._rows(outbox.c.id == row_id)[0]
 
-    def enqueue(self, *, week: str, login: str, repo: str, title: str, body: str,
-                score: str | None, comment_for: str, now: float) -> OutboxRow | None:
+    def enqueue(
+        self,
+        *,
+        week: str,
+        login: str,
+        repo: str,
+        title: str,
+        body: str,
+        score: str | None,
+        comment_for: str,
+        now: float,
+    ) -> OutboxRow | None:
         """Queue a revision unless it is the latest one already; returns the new row."""
         digest = body_hash(body)
         history = self.history(week, login)
@@ -73,14 +98,34 @@ class Outbox:
         if posted:
             comment = comment_for
         with self.engine.begin() as conn:
-            conn.execute(update(outbox)
-                         .where(outbox.c.week == week, outbox.c.login == login,
-                                outbox.c.state == PENDING, outbox.c.in_flight.is_(None))
-                         .values(state=SUPERSEDED))
-            result = conn.execute(insert(outbox).values(
-                week=week, login=login, repo=repo, body_hash=digest, body=body, title=title,
-                score=score, comment=comment, state=PENDING, in_flight=None, issue_number=None,
-                attempts=0, created_at=now))
+            conn.execute(
+                update(outbox)
+                .where(
+                    outbox.c.week == week,
+                    outbox.c.login == login,
+                    outbox.c.state == PENDING,
+                    outbox.c.in_flight.is_(None),
+                )
+                .values(state=SUPERSEDED)
+            )
+            result = conn.execute(
+                insert(outbox).values(
+                    week=week,
+                    login=login,
+                    repo=repo,
+                    body_hash=digest,
+                    body=body,
+                    title=title,
+                    score=score,
+                    comment=comment,
+                    state=PENDING,
+                    in_flight=None,
+                    issue_number=None,
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+            assert result.inserted_primary_key is not None
             row_id = result.inserted_primary_key[0]
         return self.get(row_id)
 

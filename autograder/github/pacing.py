@@ -25,9 +25,14 @@ class PaceLimits:
 
 
 class WritePacer:
-    def __init__(self, *, clock: Clock, limits: PaceLimits = PaceLimits(),
-                 history: Iterable[float] = (), on_write: Callable[[float], None] | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        limits: PaceLimits = PaceLimits(),
+        history: Iterable[float] = (),
+        on_write: Callable[[float], None] | None = None,
+    ) -> None:
         self.clock = clock
         self.limits = limits
         self._writes: deque[float] = deque(sorted(history))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -52,12 +53,15 @@ class ProvisionReport:
         created = sum(s.created for s in self.students)
         changed = sum(s.permission_changed for s in self.students)
         failed = sum(bool(s.error) for s in self.students)
-        return (f"{self.week}: {len(self.students)} students, {created} repos created, "
-                f"{changed} set to {self.permission}, {failed} failed")
+        return (
+            f"{self.week}: {len(self.students)} students, {created} repos created, "
+            f"{changed} set to {self.permission}, {failed} failed"
+        )
 
 
-def _ensure_repo(client: GitHub, template: Repository, name: str,
-                 existing: dict[str, Repository]) -> tuple[Repository, bool]:
+def _ensure_repo(
+    client: GitHub, template: Repository, name: str, existing: dict[str, Repository]
+) -> tuple[Repository, bool]:
     if name.lower() in existing:
         return existing[name.lower()], False
     org = client.gh.get_organization(client.org)
@@ -72,8 +76,15 @@ def _ensure_repo(client: GitHub, template: Repository, name: str,
     return repo, True
 
 
-def provision_week(*, course: Course, week: str, roster: Path, client: GitHub | None = None,
-                   cutoff: bool = False, restore: bool = False) -> ProvisionReport:
+def provision_week(
+    *,
+    course: Course,
+    week: str,
+    roster: Path,
+    client: GitHub | None = None,
+    cutoff: bool = False,
+    restore: bool = False,
+) -> ProvisionReport:
     if cutoff and restore:
         raise CourseError("choose --cutoff or --restore, not both")
     entries = load_roster(roster)
@@ -85,12 +96,15 @@ def provision_week(*, course: Course, week: str, roster: Path, client: GitHub | 
         client.read(lambda: template.id, "get template")
     except GithubException as exc:
         if exc.status == 404:
-            raise CourseError(f"template {template.full_name} not found: run "
-                              f"`autograder publish {week}` first") from None
+            raise CourseError(
+                f"template {template.full_name} not found: run `autograder publish {week}` first"
+            ) from None
         raise
     org = client.gh.get_organization(client.org)
-    existing = {r.name.lower(): r for r in client.read(lambda: list(org.get_repos(type="all")),
-                                                       "list organization repos")}
+    existing = {
+        r.name.lower(): r
+        for r in client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
+    }
     known = RepoMap(client.engine)
     results = []
     for entry in entries:
@@ -102,12 +116,15 @@ def provision_week(*, course: Course, week: str, roster: Path, client: GitHub | 
                 repo, created = existing[name.lower()], False
             else:
                 repo, created = _ensure_repo(client, template, name, existing)
-            current = client.read(lambda r=repo, e=entry: r.get_collaborator_permission(e.login),
-                                  f"permission on {name}")
+            current = client.read(
+                partial(repo.get_collaborator_permission, entry.login), f"permission on {name}"
+            )
             changed = current not in GRANTED[permission]
             if changed:
-                client.write(lambda r=repo, e=entry: r.add_to_collaborators(e.login, permission),
-                             f"add {entry.login} to {name}")
+                client.write(
+                    partial(repo.add_to_collaborators, entry.login, permission),
+                    f"add {entry.login} to {name}",
+                )
             known.put(week, entry.login, repo.id, repo.full_name, repo.default_branch)
             results.append(Provisioned(entry.login, repo.full_name, created, changed))
         except (GitHubError, GithubException, CourseError, requests.RequestException) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from github import GithubException, InputGitTreeElement
@@ -73,13 +74,19 @@ def _template(client: GitHub, name: str, week: str) -> tuple[Repository, bool]:
         if exc.status != 404:
             raise
     client.pacer.acquire()
-    repo = org.create_repo(name, private=True, is_template=True, auto_init=True,
-                           description=f"{week} starter (published by autograder)")
+    repo = org.create_repo(
+        name,
+        private=True,
+        is_template=True,
+        auto_init=True,
+        description=f"{week} starter (published by autograder)",
+    )
     return repo, True
 
 
-def publish_week(*, course: Course, week: str, client: GitHub | None = None,
-                 message: str | None = None) -> PublishReport:
+def publish_week(
+    *, course: Course, week: str, client: GitHub | None = None, message: str | None = None
+) -> PublishReport:
     course.week(week)
     files = release_files(course.assignments_dir / week)
     client = client or connect(course)
@@ -98,15 +105,17 @@ def publish_week(*, course: Course, week: str, client: GitHub | None = None,
     for path, (data, mode) in files.items():
         sha = local[path][0]
         if sha not in known:
-            encoded = base64.b64encode(data).decode()
-            blob = client.write(lambda enc=encoded: repo.create_git_blob(enc, "base64"),
-                                f"upload {path}")
+            blob = client.write(
+                partial(repo.create_git_blob, base64.b64encode(data).decode(), "base64"),
+                f"upload {path}",
+            )
             sha = blob.sha
         elements.append(InputGitTreeElement(path, mode, "blob", sha=sha))
     new_tree = client.write(lambda: repo.create_git_tree(elements), "create tree")
     parent = repo.get_git_commit(head)
     commit = client.write(
         lambda: repo.create_git_commit(message or f"Publish {week}", new_tree, [parent]),
-        "create commit")
+        "create commit",
+    )
     client.write(lambda: ref.edit(commit.sha), "move branch")
     return PublishReport(week, repo.full_name, created, True, commit.sha, len(files))

@@ -38,17 +38,22 @@ def _is_rate_limit(exc: GithubException) -> bool:
     if isinstance(exc, RateLimitExceededException) or exc.status == 429:
         return True
     if exc.status == 403:
-        message = str((exc.data or {}).get("message", "")).lower() if isinstance(exc.data, dict) else ""
-        return (_header(exc, "retry-after") is not None
-                or _header(exc, "x-ratelimit-remaining") == "0"
-                or "rate limit" in message)
+        message = (
+            str((exc.data or {}).get("message", "")).lower() if isinstance(exc.data, dict) else ""
+        )
+        return (
+            _header(exc, "retry-after") is not None
+            or _header(exc, "x-ratelimit-remaining") == "0"
+            or "rate limit" in message
+        )
     return False
 
 
-def transient_delay(exc: BaseException, attempt: int, *, now: float,
-                    policy: RetryPolicy) -> float | None:
+def transient_delay(
+    exc: BaseException, attempt: int, *, now: float, policy: RetryPolicy
+) -> float | None:
     """Seconds to wait before trying again, or None when the error is not transient."""
-    backoff = policy.base_delay * (2 ** attempt)
+    backoff = policy.base_delay * (2**attempt)
     if isinstance(exc, GithubException):
         if _is_rate_limit(exc):
             retry_after = _header(exc, "retry-after")
@@ -60,7 +65,7 @@ def transient_delay(exc: BaseException, attempt: int, *, now: float,
             reset = _header(exc, "x-ratelimit-reset")
             if _header(exc, "x-ratelimit-remaining") == "0" and reset is not None:
                 return max(0.0, float(reset) - now) + 1.0
-            return policy.secondary_wait * (2 ** attempt)
+            return policy.secondary_wait * (2**attempt)
         if exc.status >= 500:
             return backoff
         return None
@@ -69,9 +74,14 @@ def transient_delay(exc: BaseException, attempt: int, *, now: float,
     return None
 
 
-def with_retries(fn: Callable[[], T], *, clock: Clock, policy: RetryPolicy,
-                 before_try: Callable[[], None] | None = None,
-                 what: str = "GitHub request") -> T:
+def with_retries(
+    fn: Callable[[], T],
+    *,
+    clock: Clock,
+    policy: RetryPolicy,
+    before_try: Callable[[], None] | None = None,
+    what: str = "GitHub request",
+) -> T:
     """Run an idempotent call, waiting out rate limits and transient failures."""
     for attempt in range(policy.max_tries):
         if before_try is not None:
@@ -83,7 +93,9 @@ def with_retries(fn: Callable[[], T], *, clock: Clock, policy: RetryPolicy,
             if delay is None:
                 raise
             if delay > policy.max_delay or attempt == policy.max_tries - 1:
-                raise GitHubError(f"{what}: gave up after {attempt + 1} tries: {describe(exc)}") from exc
+                raise GitHubError(
+                    f"{what}: gave up after {attempt + 1} tries: {describe(exc)}"
+                ) from exc
             clock.sleep(delay)
     raise AssertionError("unreachable")
 

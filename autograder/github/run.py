@@ -27,9 +27,15 @@ class RunReport:
         return self.collect.ok and self.post.ok
 
 
-def run_week(*, course: Course, week: str, grade: Callable[[], None],
-             render: Callable[[], None], roster: Path | None = None,
-             client: GitHub | None = None) -> RunReport:
+def run_week(
+    *,
+    course: Course,
+    week: str,
+    grade: Callable[[], None],
+    render: Callable[[], None],
+    roster: Path | None = None,
+    client: GitHub | None = None,
+) -> RunReport:
     client = client or connect(course)
     collected = collect_week(course=course, week=week, roster=roster, client=client)
     grade()

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     delete,
+    event,
     insert,
     select,
 )
@@ -70,11 +72,22 @@ writes = Table(
 )
 
 
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL + NORMAL: a commit costs ~0.1 ms instead of an fsync (~10 ms). A commit lost to a
+    # power cut is safe here: every in-flight write is reconciled by its marker on GitHub.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def open_engine(db_url: str) -> Engine:
     url = make_url(db_url)
     if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(db_url, future=True)
+    if url.drivername.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine, checkfirst=True)
     return engine
 
@@ -116,5 +129,12 @@ class RepoMap:
     def put(self, week: str, login: str, repo_id: int, full_name: str, branch: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(repos).where(repos.c.week == week, repos.c.login == login))
-            conn.execute(insert(repos).values(week=week, login=login, repo_id=repo_id,
-                                              full_name=full_name, default_branch=branch))
+            conn.execute(
+                insert(repos).values(
+                    week=week,
+                    login=login,
+                    repo_id=repo_id,
+                    full_name=full_name,
+                    default_branch=branch,
+                )
+            )

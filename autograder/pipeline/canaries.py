@@ -41,7 +41,9 @@ def _must_fail(rng: random.Random) -> str:
 
 def _must_pass(rng: random.Random, nonce: str) -> str:
     a = rng.randint(2, 50)
-    return f'assert sum(range({a})) == {sum(range(a))}, "합계가 올바르지 않습니다"\nprint("{nonce}")'
+    return (
+        f'assert sum(range({a})) == {sum(range(a))}, "합계가 올바르지 않습니다"\nprint("{nonce}")'
+    )
 
 
 def _is_test(cell: NotebookNode) -> bool:

@@ -28,7 +28,6 @@ class GradedCell:
     hidden: bool
     public_source: str
     hint: str
-    hidden_source: str = ""
 
 
 @dataclass
@@ -76,7 +75,6 @@ def _graded_cells(path: Path, notebook: str) -> dict[str, GradedCell]:
             hidden=hidden,
             public_source=public,
             hint=hint.group(1).strip() if hint else "",
-            hidden_source="".join(HIDDEN_BLOCK.findall(source)),
         )
     return cells
 
@@ -115,7 +113,9 @@ def load_week_context(course: Course, week_name: str, *, sync: bool = True) -> W
             sync_gradebook_source(course, week)
             store.set_assignment_version(week.name, version)
     cells = {
-        name.removesuffix(".ipynb"): _graded_cells(week.source_dir / name, name.removesuffix(".ipynb"))
+        name.removesuffix(".ipynb"): _graded_cells(
+            week.source_dir / name, name.removesuffix(".ipynb")
+        )
         for name in week.notebooks
     }
     patterns = RELEASE_IGNORE + week.config.release_ignore

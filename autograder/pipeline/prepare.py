@@ -32,7 +32,9 @@ class Prepared:
 
 def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
     if len(data) > MAX_NOTEBOOK_BYTES:
-        problems.append(t(lang, "problem_notebook_too_large", notebook=name, size=len(data) // 2**20))
+        problems.append(
+            t(lang, "problem_notebook_too_large", notebook=name, size=len(data) // 2**20)
+        )
         return None
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
@@ -65,7 +67,9 @@ def _modified_locked_cells(nb: NotebookNode, checksums: dict[str, str], lang: st
     return problems
 
 
-def _find_notebooks(ctx: WeekContext, files: dict[str, bytes], problems: list[str]) -> dict[str, str]:
+def _find_notebooks(
+    ctx: WeekContext, files: dict[str, bytes], problems: list[str]
+) -> dict[str, str]:
     """Expected notebook -> the file name it was submitted as (renames tolerated)."""
     lang = ctx.language
     expected = list(ctx.week.notebooks)
@@ -104,7 +108,11 @@ def prepare_job(
     missing: set[str] = set()
     for expected in ctx.week.notebooks:
         notebook_id = expected.removesuffix(".ipynb")
-        nb = _readable(files[located[expected]], located[expected], lang, problems) if expected in located else None
+        nb = (
+            _readable(files[located[expected]], located[expected], lang, problems)
+            if expected in located
+            else None
+        )
         if nb is not None:
             problems += _modified_locked_cells(nb, ctx.release_checksums.get(notebook_id, {}), lang)
             try:
@@ -113,7 +121,12 @@ def prepare_job(
                 )
             except Exception as exc:  # nbgrader's validation of damaged metadata
                 problems.append(
-                    t(lang, "problem_sanitize", notebook=expected, error=str(exc).splitlines()[0][:200])
+                    t(
+                        lang,
+                        "problem_sanitize",
+                        notebook=expected,
+                        error=str(exc).splitlines()[0][:200],
+                    )
                 )
                 nb = None
             else:

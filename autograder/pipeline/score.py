@@ -9,6 +9,7 @@ withhold every test point.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 
 import nbformat
@@ -17,7 +18,7 @@ from nbformat import NotebookNode
 from autograder.config import LatePolicy
 from autograder.i18n import t
 from autograder.pipeline.canaries import META_KEY, CanaryVerdict, is_canary, judge_canaries
-from autograder.pipeline.context import GradedCell, WeekContext
+from autograder.pipeline.context import HIDDEN_BEGIN, GradedCell, WeekContext
 from autograder.results import MetricResult, Penalty, TestResult
 from gpu_runner.job import CellStatus, RunOutput, RunStatus
 
@@ -34,25 +35,50 @@ def _error_text(cell: NotebookNode) -> str:
 
 def _has_stderr(cell: NotebookNode) -> bool:
     return any(
-        o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.get("outputs", [])
+        o.get("output_type") == "stream" and o.get("name") == "stderr"
+        for o in cell.get("outputs", [])
     )
 
 
-def _safe_message(info: GradedCell, text: str, lang: str) -> str:
-    """A hidden test's failure shows only what cannot reveal the hidden test.
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CELL_FRAME = re.compile(r"Cell In\[\d*\], line (\d+)")
 
-    An assertion message is shown only when the public part of the cell holds
-    it; other errors (NameError, TypeError...) show when they quote no line of
-    the hidden block. Otherwise the instructor's hint stands in.
+
+def _failing_line(cell: NotebookNode) -> int | None:
+    """The line of the test cell where the error surfaced (from its traceback)."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            for frame in out.get("traceback", []):
+                match = CELL_FRAME.search(ANSI.sub("", frame))
+                if match:
+                    return int(match.group(1))
+    return None
+
+
+def _hidden_lines(source: str) -> set[int]:
+    lines: set[int] = set()
+    inside = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if HIDDEN_BEGIN in line:
+            inside = True
+        if inside:
+            lines.add(number)
+        if "### END HIDDEN TESTS" in line:
+            inside = False
+    return lines
+
+
+def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | None = None) -> str:
+    """A failure inside a hidden block shows only the instructor's hint.
+
+    The error's line in the test cell (from the traceback) decides: a failure
+    on a public line shows its message; one in a hidden block, or one that
+    cannot be placed, shows the hint (or a generic note).
     """
     if not info.hidden:
         return text
-    name, _, detail = text.partition(": ")
-    if detail and detail in info.public_source:
-        return text
-    hidden_lines = [line.strip() for line in info.hidden_source.splitlines() if len(line.strip()) >= 4]
-    quotes_hidden = any(line in detail or detail in line for line in hidden_lines) if detail else False
-    if name and name != "AssertionError" and not quotes_hidden:
+    line = _failing_line(cell) if cell is not None else None
+    if cell is not None and line is not None and text and line not in _hidden_lines(cell.source):
         return text
     return info.hint or t(lang, "test_hidden_failed")
 
@@ -60,7 +86,9 @@ def _safe_message(info: GradedCell, text: str, lang: str) -> str:
 def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
     from nbgrader.utils import determine_grade
 
-    base = dict(id=info.grade_id, notebook=info.notebook, max_points=info.points, hidden=info.hidden)
+    base = dict(
+        id=info.grade_id, notebook=info.notebook, max_points=info.points, hidden=info.hidden
+    )
     if info.kind in ("answer", "task"):
         if info.kind == "answer" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
             try:
@@ -68,7 +96,9 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
             except Exception:
                 points = None
             if points == 0:
-                return TestResult(points=0.0, status="failed", message=t(lang, "test_no_answer"), **base)
+                return TestResult(
+                    points=0.0, status="failed", message=t(lang, "test_no_answer"), **base
+                )
         return TestResult(points=0.0, status="manual", message=t(lang, "test_manual"), **base)
     if status is CellStatus.TIMEOUT:
         return TestResult(points=0.0, status="timeout", message=t(lang, "test_timeout"), **base)
@@ -76,7 +106,9 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
         return TestResult(points=0.0, status="not_run", message=t(lang, "test_not_run"), **base)
     if status is CellStatus.ERROR:
         text = _error_text(cell) or "Error"
-        return TestResult(points=0.0, status="failed", message=_safe_message(info, text, lang), **base)
+        return TestResult(
+            points=0.0, status="failed", message=_safe_message(info, text, lang, cell), **base
+        )
     if _has_stderr(cell):
         return TestResult(points=0.0, status="failed", message=t(lang, "test_stderr"), **base)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,7 +23,14 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_ELEMENTS = 8_000_000
 NPY_MAGIC = b"\x93NUMPY"
 NUMERIC_KINDS = frozenset("biuf")
-DTYPE_NAMES = {"U": "str", "S": "bytes", "c": "complex", "V": "void", "M": "datetime", "m": "timedelta"}
+DTYPE_NAMES = {
+    "U": "str",
+    "S": "bytes",
+    "c": "complex",
+    "V": "void",
+    "M": "datetime",
+    "m": "timedelta",
+}
 
 # A dimension in an allowed shape: "n" is the number of rows the labels fix,
 # None any size (shown as "k"), an int that exact size.
@@ -57,7 +65,7 @@ def read_artifact(
         raise InvalidPrediction(say("too_many_elements", language, count=count, limit=max_elements))
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError):
+    except Exception:  # any failure to parse the student's bytes means a corrupt file
         raise InvalidPrediction(say("corrupt", language)) from None
     if not isinstance(array, np.ndarray):  # pragma: no cover - the magic check rules this out
         raise InvalidPrediction(say("not_npy", language))
@@ -109,14 +117,16 @@ def validate(
 def _read_header(data: bytes, language: str) -> tuple[np.dtype, tuple[int, ...]]:
     stream = io.BytesIO(data)
     try:
-        version = npy_format.read_magic(stream)
-        if version == (1, 0):
-            shape, _fortran, dtype = npy_format.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, _fortran, dtype = npy_format.read_array_header_2_0(stream)
-        else:
-            raise ValueError(f"unsupported .npy version {version}")
-    except (ValueError, OSError, EOFError, SyntaxError, TypeError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the header is parsed as a Python literal
+            version = npy_format.read_magic(stream)
+            if version == (1, 0):
+                shape, _fortran, dtype = npy_format.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, _fortran, dtype = npy_format.read_array_header_2_0(stream)
+            else:
+                raise ValueError(f"unsupported .npy version {version}")
+    except Exception:  # numpy's header parser raises ValueError, TokenError, SyntaxError...
         raise InvalidPrediction(say("corrupt", language)) from None
     return dtype, tuple(int(d) for d in shape)
 

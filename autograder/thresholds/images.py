@@ -83,7 +83,9 @@ def _option(options: Mapping[str, Any], name: str) -> float:
     return float(options.get(name, DEFAULTS[name]))
 
 
-def _compute(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _compute(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     judge: Judge = ref.assets
     n = len(pred)
     minimum, maximum = int(_option(options, "min_samples")), int(_option(options, "max_samples"))

@@ -80,7 +80,7 @@ def train_judge(
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("wb") as fh:
-        np.savez_compressed(fh, **arrays)
+        np.savez_compressed(fh, allow_pickle=False, **arrays)  # type: ignore[arg-type]
 
 
 def load_judge(path: Path) -> Judge:

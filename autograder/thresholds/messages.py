@@ -131,11 +131,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_value": {"ko": "결과 없음", "en": "no result"},
     "ok": {"ko": "목표를 달성했습니다", "en": "target reached"},
     "partial": {
-        "ko": "최저 기준 {floor}을 넘었지만 목표 {target}에는 못 미칩니다",
+        "ko": "최저 기준({floor})은 넘었지만 목표({target})에는 못 미칩니다",
         "en": "above the floor {floor} but short of the target {target}",
     },
     "below_floor": {
-        "ko": "최저 기준 {floor}에 못 미칩니다",
+        "ko": "최저 기준({floor})에 못 미칩니다",
         "en": "below the floor {floor}",
     },
 }
@@ -147,6 +147,7 @@ EXECUTOR_ERRORS: dict[str, str] = {
     "no predictions were produced": "예측이 만들어지지 않았습니다",
     "the predictions are too large": "예측이 너무 큽니다",
     "the notebook did not finish": "노트북이 끝까지 실행되지 않았습니다",
+    "the notebook did not run": "노트북이 실행되지 않았습니다",
     "the probe raised an error": "예측 코드에서 오류가 발생했습니다",
 }
 

@@ -70,7 +70,9 @@ def _quiet(fn: Callable[[], float]) -> float:
 
 def _integral(pred: np.ndarray, language: str) -> np.ndarray:
     """(n,) predictions as int64 class ids, or the not-labels message."""
-    if pred.dtype.kind == "f" and not np.all(pred == np.round(pred)):
+    if pred.dtype.kind == "f" and not (
+        np.all(pred == np.round(pred)) and np.all(np.abs(pred) <= 2**53)
+    ):
         raise InvalidPrediction(say("not_class_labels", language))
     return pred.astype(np.int64)
 
@@ -104,14 +106,18 @@ def _values(pred: np.ndarray) -> np.ndarray:
 # -- classification -----------------------------------------------------------------
 
 
-def _accuracy(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _accuracy(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     y = ref.labels
     assert y is not None
     y_pred = class_predictions(pred, y, options, lang)
     return MetricResult(_quiet(lambda: skm.accuracy_score(y, y_pred)))
 
 
-def _balanced(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _balanced(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     y = ref.labels
     assert y is not None
     y_pred = class_predictions(pred, y, options, lang)
@@ -124,14 +130,15 @@ def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str)
     y_pred = class_predictions(pred, y, options, lang)
     binary = set(np.unique(y).tolist()) <= {0, 1}
     average = options.get("average", "binary" if binary else "macro")
-    kwargs: dict[str, Any] = {"average": average, "zero_division": 0}
-    if average == "binary":
-        kwargs["pos_label"] = options.get("pos_label", 1)
-        kwargs["labels"] = None
-    return MetricResult(_quiet(lambda: skm.f1_score(y, y_pred, **kwargs)))
+    if average == "binary":  # any predicted class other than the positive one is negative
+        positive = options.get("pos_label", 1)
+        y, y_pred = (y == positive).astype(int), (y_pred == positive).astype(int)
+    return MetricResult(_quiet(lambda: skm.f1_score(y, y_pred, average=average, zero_division=0)))
 
 
-def _roc_auc(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _roc_auc(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     y = ref.labels
     assert y is not None
     present = np.unique(y)
@@ -184,12 +191,16 @@ def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
 # -- clustering -------------------------------------------------------------------
 
 
-def _adjusted_rand(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _adjusted_rand(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     clusters = _integral(pred, lang)
     return MetricResult(_quiet(lambda: skm.adjusted_rand_score(ref.labels, clusters)))
 
 
-def _silhouette(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _silhouette(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     clusters = _integral(pred, lang)
     count = len(np.unique(clusters))
     if count < 2 or count >= len(clusters):
@@ -202,7 +213,10 @@ def _silhouette(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], la
 
 
 def _features(path: Any) -> np.ndarray:
-    x = np.load(path, allow_pickle=False)
+    try:
+        x = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the silhouette features: {exc}") from exc
     if x.ndim != 2 or x.dtype.kind not in "biuf" or not np.all(np.isfinite(x)):
         raise ConfigError(f"{path}: silhouette needs a finite numeric (n, d) feature array")
     return x.astype(np.float64)
@@ -233,7 +247,9 @@ def precision_at_k(
     return (float(np.mean(precisions)) if precisions else 0.0), len(precisions)
 
 
-def _precision_at_k(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _precision_at_k(
+    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
+) -> MetricResult:
     labels = ref.labels
     assert labels is not None
     k = int(options.get("k", 10))

@@ -120,7 +120,9 @@ def score_threshold(
     metric, reference = load_reference(threshold, week_dir=week_dir)
     direction = threshold.direction or metric.direction
     if probe_error is not None:
-        result = MetricResult(None, message=say("probe_error", language, error=executor_error(probe_error, language)))
+        result = MetricResult(
+            None, message=say("probe_error", language, error=executor_error(probe_error, language))
+        )
     elif artifact is None:
         result = MetricResult(None, message=say("no_artifact", language))
     else:
@@ -152,7 +154,10 @@ def score_threshold(
 
 
 def format_line(outcome: MetricOutcome, language: str = "ko") -> str:
-    """"당신의 모델: 0.962 — 목표 0.95 ✓ (3.0/3.0점)", plus the reason when points are missing."""
+    """The feedback line, e.g. ``당신의 모델: 0.962 — 목표 0.95 ✓ (3.0/3.0점)``.
+
+    When points are missing, the reason (the outcome's message) follows after " · ".
+    """
     value = say("no_value", language) if outcome.value is None else f"{outcome.value:.3f}"
     target = f"{outcome.target:g}" if outcome.direction == "higher" else f"≤ {outcome.target:g}"
     line = say(
@@ -195,7 +200,9 @@ def _load_labels(path: Path, where: str, ndim: int) -> np.ndarray:
     if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "biuf":
         raise ConfigError(f"{where}: labels {path} must be a numeric .npy array")
     if labels.ndim != ndim or len(labels) == 0:
-        raise ConfigError(f"{where}: labels {path} must be {ndim}-D and non-empty, got {labels.shape}")
+        raise ConfigError(
+            f"{where}: labels {path} must be {ndim}-D and non-empty, got {labels.shape}"
+        )
     if ndim == 2 and labels.shape[1] != 2:
         raise ConfigError(f"{where}: labels {path} must have 2 columns, got {labels.shape}")
     if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
@@ -214,7 +221,9 @@ def _summary(value: float | None, threshold: Threshold, direction: str, language
         value > threshold.floor if direction == "higher" else value < threshold.floor
     )
     if above_floor:
-        return say("partial", language, floor=f"{threshold.floor:g}", target=f"{threshold.target:g}")
+        return say(
+            "partial", language, floor=f"{threshold.floor:g}", target=f"{threshold.target:g}"
+        )
     return say("below_floor", language, floor=f"{threshold.floor:g}")
 
 
