@@ -34,8 +34,8 @@ class Extracted:
     refused: bool = False
 
 
-def _mb(n: int) -> str:
-    return f"{n / 2**20:.0f} MB"
+def human_size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
 
 
 def _relative(name: str) -> str | None:
@@ -88,14 +88,14 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
                 continue
             if member.size > limits.max_file_bytes:
                 out.problems.append(
-                    f"file {rel!r} is {_mb(member.size)}, over the {_mb(limits.max_file_bytes)} "
+                    f"file {rel!r} is {human_size(member.size)}, over the {human_size(limits.max_file_bytes)} "
                     "limit; ignored"
                 )
                 continue
             total += member.size
             if total > limits.max_total_bytes or len(out.files) >= limits.max_files:
                 out.problems.append(
-                    f"the repository is larger than {_mb(limits.max_total_bytes)} or "
+                    f"the repository is larger than {human_size(limits.max_total_bytes)} or "
                     f"{limits.max_files} files; not collected (remove data files and push again)"
                 )
                 out.refused = True

@@ -19,7 +19,7 @@ from github import GithubException
 from autograder.course import Course
 from autograder.errors import GitHubError
 from autograder.github.activity import Decision, head_as_of, ref_history
-from autograder.github.archive import ArchiveLimits, extract_tarball
+from autograder.github.archive import ArchiveLimits, Extracted, extract_tarball, human_size
 from autograder.github.client import GitHub, connect
 from autograder.github.clock import utc
 from autograder.github.discovery import StudentRepo, discover, load_roster
@@ -191,8 +191,10 @@ def _collect_one(run: _Run, repo: StudentRepo, *, force: bool) -> Collected:
             decision.late,
             old.problems,
         )
-    data = _download(run, repo, decision.sha)
-    extracted = extract_tarball(data, run.limits)
+    try:
+        extracted = extract_tarball(_download(run, repo, decision.sha), run.limits)
+    except _TooLarge as exc:  # the student's fault: refused with a note, not a system failure
+        extracted = Extracted(problems=[str(exc)], refused=True)
     problems = tuple([*notes, *extracted.problems])
     now = utc(run.client.clock)
     meta = SubmissionMeta(
@@ -220,6 +222,10 @@ def _collect_one(run: _Run, repo: StudentRepo, *, force: bool) -> Collected:
     )
 
 
+class _TooLarge(Exception):
+    pass
+
+
 def _download(run: _Run, repo: StudentRepo, sha: str) -> bytes:
     client = run.client
     gh_repo = client.gh.get_repo(repo.full_name)
@@ -235,9 +241,10 @@ def _download(run: _Run, repo: StudentRepo, sha: str) -> bytes:
             for chunk in response.iter_content(1 << 16):
                 size += len(chunk)
                 if size > run.limits.max_download_bytes:
-                    raise GitHubError(
-                        f"{repo.full_name}: archive over "
-                        f"{run.limits.max_download_bytes // 2**20} MB"
+                    raise _TooLarge(
+                        f"the repository archive is over "
+                        f"{human_size(run.limits.max_download_bytes)}; not collected "
+                        "(remove data files and push again)"
                     )
                 chunks.append(chunk)
             return b"".join(chunks)

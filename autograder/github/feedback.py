@@ -244,6 +244,8 @@ def post_feedback(
     on_step: Step | None = None,
 ) -> PostReport:
     """Post (or update) every student's feedback issue of `week`; resumable."""
+    if not course.config.github.post_feedback:
+        return PostReport(week, skipped=(("*", "github.post_feedback is false in course.toml"),))
     client = client or connect(course)
     unchanged, skipped = enqueue_week(course=course, client=client, week=week, logins=logins)
     poster = IssuePoster(client, on_step=on_step)

@@ -74,6 +74,10 @@ def insert_canaries(nb: NotebookNode, *, seed: int | None = None) -> NotebookNod
     tail = [_canary(rng, "fail"), _canary(rng, "pass")]
     rng.shuffle(tail)
     nb.cells = cells + tail
+    if nb.get("nbformat_minor", 5) < 5:  # cell ids exist from nbformat 4.5 on
+        for cell in nb.cells:
+            if is_canary(cell):
+                cell.pop("id", None)
     return nb
 
 

@@ -9,5 +9,14 @@ from .gitstore import BareRepo, StudentClone
 from .server import GitHubTestServer
 from .state import Activity, Issue, Repo
 
-__all__ = ["Activity", "BareRepo", "Fault", "Faults", "GitHubTestServer", "Issue", "Repo",
-           "SimClock", "StudentClone"]
+__all__ = [
+    "Activity",
+    "BareRepo",
+    "Fault",
+    "Faults",
+    "GitHubTestServer",
+    "Issue",
+    "Repo",
+    "SimClock",
+    "StudentClone",
+]

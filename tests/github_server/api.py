@@ -7,14 +7,19 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .gitstore import ZERO_SHA
-from .state import Activity, Comment, Issue, Repo, iso
 from .server import ApiError, Request, Response
+from .state import Activity, Comment, Issue, Repo, iso
 
 if TYPE_CHECKING:
     from .server import GitHubTestServer
 
-PERMS = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain",
-         "admin": "admin"}
+PERMS = {
+    "pull": "read",
+    "triage": "triage",
+    "push": "write",
+    "maintain": "maintain",
+    "admin": "admin",
+}
 
 
 def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
@@ -24,48 +29,89 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
 
     # -- renderers --------------------------------------------------------------------
     def user(login: str) -> dict[str, Any]:
-        return {"login": login, "id": abs(hash(login)) % 10**7, "type": "User",
-                "url": f"{api}/users/{login}", "html_url": f"{srv.base}/{login}"}
+        return {
+            "login": login,
+            "id": abs(hash(login)) % 10**7,
+            "type": "User",
+            "url": f"{api}/users/{login}",
+            "html_url": f"{srv.base}/{login}",
+        }
 
     def repo_json(repo: Repo) -> dict[str, Any]:
         url = f"{api}/repos/{repo.owner}/{repo.name}"
-        return {"id": repo.id, "node_id": f"R_{repo.id}", "name": repo.name,
-                "full_name": repo.full_name, "owner": {**user(repo.owner), "type": "Organization"},
-                "private": repo.private, "visibility": "private" if repo.private else "public",
-                "is_template": repo.is_template, "default_branch": repo.default_branch,
-                "url": url, "html_url": f"{srv.base}/{repo.full_name}",
-                "clone_url": f"file://{repo.git.path}", "archived": False,
-                "created_at": iso(repo.created_at),
-                "pushed_at": iso(repo.pushed_at) if repo.pushed_at else None,
-                "permissions": {"admin": True, "push": True, "pull": True}}
+        return {
+            "id": repo.id,
+            "node_id": f"R_{repo.id}",
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "owner": {**user(repo.owner), "type": "Organization"},
+            "private": repo.private,
+            "visibility": "private" if repo.private else "public",
+            "is_template": repo.is_template,
+            "default_branch": repo.default_branch,
+            "url": url,
+            "html_url": f"{srv.base}/{repo.full_name}",
+            "clone_url": f"file://{repo.git.path}",
+            "archived": False,
+            "created_at": iso(repo.created_at),
+            "pushed_at": iso(repo.pushed_at) if repo.pushed_at else None,
+            "permissions": {"admin": True, "push": True, "pull": True},
+        }
 
     def label_json(repo: Repo, name: str) -> dict[str, Any]:
-        return {"name": name, "color": repo.labels.get(name, "ededed"), "description": None,
-                "url": f"{api}/repos/{repo.full_name}/labels/{name}"}
+        return {
+            "name": name,
+            "color": repo.labels.get(name, "ededed"),
+            "description": None,
+            "url": f"{api}/repos/{repo.full_name}/labels/{name}",
+        }
 
     def issue_json(repo: Repo, issue: Issue) -> dict[str, Any]:
         url = f"{api}/repos/{repo.full_name}/issues/{issue.number}"
-        return {"id": repo.id * 10000 + issue.number, "number": issue.number,
-                "title": issue.title, "body": issue.body, "state": issue.state,
-                "user": user(issue.user), "labels": [label_json(repo, n) for n in issue.labels],
-                "comments": len(issue.comments), "url": url,
-                "comments_url": f"{url}/comments", "repository_url": f"{api}/repos/{repo.full_name}",
-                "html_url": f"{srv.base}/{repo.full_name}/issues/{issue.number}",
-                "created_at": iso(issue.created_at), "updated_at": iso(issue.updated_at),
-                "closed_at": None, "locked": False, "assignees": []}
+        return {
+            "id": repo.id * 10000 + issue.number,
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body,
+            "state": issue.state,
+            "user": user(issue.user),
+            "labels": [label_json(repo, n) for n in issue.labels],
+            "comments": len(issue.comments),
+            "url": url,
+            "comments_url": f"{url}/comments",
+            "repository_url": f"{api}/repos/{repo.full_name}",
+            "html_url": f"{srv.base}/{repo.full_name}/issues/{issue.number}",
+            "created_at": iso(issue.created_at),
+            "updated_at": iso(issue.updated_at),
+            "closed_at": None,
+            "locked": False,
+            "assignees": [],
+        }
 
     def comment_json(repo: Repo, comment: Comment) -> dict[str, Any]:
-        return {"id": comment.id, "body": comment.body, "user": user(comment.user),
-                "url": f"{api}/repos/{repo.full_name}/issues/comments/{comment.id}",
-                "issue_url": f"{api}/repos/{repo.full_name}/issues/{comment.issue_number}",
-                "html_url": f"{srv.base}/{repo.full_name}/issues/{comment.issue_number}"
-                            f"#issuecomment-{comment.id}",
-                "created_at": iso(comment.created_at), "updated_at": iso(comment.updated_at)}
+        return {
+            "id": comment.id,
+            "body": comment.body,
+            "user": user(comment.user),
+            "url": f"{api}/repos/{repo.full_name}/issues/comments/{comment.id}",
+            "issue_url": f"{api}/repos/{repo.full_name}/issues/{comment.issue_number}",
+            "html_url": f"{srv.base}/{repo.full_name}/issues/{comment.issue_number}"
+            f"#issuecomment-{comment.id}",
+            "created_at": iso(comment.created_at),
+            "updated_at": iso(comment.updated_at),
+        }
 
     def activity_json(item: Activity) -> dict[str, Any]:
-        return {"id": item.id, "node_id": f"A_{item.id}", "before": item.before,
-                "after": item.after, "ref": item.ref, "timestamp": iso(item.timestamp),
-                "activity_type": item.activity_type, "actor": user(item.actor)}
+        return {
+            "id": item.id,
+            "node_id": f"A_{item.id}",
+            "before": item.before,
+            "after": item.after,
+            "ref": item.ref,
+            "timestamp": iso(item.timestamp),
+            "activity_type": item.activity_type,
+            "actor": user(item.actor),
+        }
 
     # -- lookups ----------------------------------------------------------------------
     def get_repo(req: Request) -> Repo:
@@ -97,14 +143,23 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
     def _org(req: Request) -> Response:
         if req.match["org"] != world.org:  # type: ignore[index]
             raise ApiError(404, "Not Found")
-        return Response(200, {"login": world.org, "id": 1, "type": "Organization",
-                              "url": f"{api}/orgs/{world.org}",
-                              "repos_url": f"{api}/orgs/{world.org}/repos"})
+        return Response(
+            200,
+            {
+                "login": world.org,
+                "id": 1,
+                "type": "Organization",
+                "url": f"{api}/orgs/{world.org}",
+                "repos_url": f"{api}/orgs/{world.org}/repos",
+            },
+        )
 
     @route("GET", "/orgs/(?P<org>[^/]+)/repos")
     def _org_repos(req: Request) -> Response:
-        repos = sorted((r for r in world.repos.values() if r.owner == req.match["org"]),  # type: ignore[index]
-                       key=lambda r: r.id)
+        repos = sorted(
+            (r for r in world.repos.values() if r.owner == req.match["org"]),  # type: ignore[index]
+            key=lambda r: r.id,
+        )
         return srv.paginate(req, [repo_json(r) for r in repos])
 
     @route("POST", "/orgs/(?P<org>[^/]+)/repos")
@@ -112,9 +167,12 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         data = body(req)
         if world.repo(req.match["org"], data["name"]):  # type: ignore[index]
             raise ApiError(422, "Repository creation failed: name already exists on this account")
-        repo = world.create_repo(data["name"], owner=req.match["org"],  # type: ignore[index]
-                                 private=bool(data.get("private", False)),
-                                 is_template=bool(data.get("is_template", False)))
+        repo = world.create_repo(
+            data["name"],
+            owner=req.match["org"],  # type: ignore[index]
+            private=bool(data.get("private", False)),
+            is_template=bool(data.get("is_template", False)),
+        )
         if data.get("auto_init"):
             blob = repo.git.hash_blob(f"# {repo.name}\n".encode())
             tree = repo.git.write_tree([("README.md", "100644", blob)], None)
@@ -132,9 +190,11 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
             moved = world.renamed_from(owner, name)
             if moved is None:
                 raise ApiError(404, "Not Found")
-            return Response(301, {"message": "Moved Permanently",
-                                  "url": f"{api}/repositories/{moved.id}"},
-                            {"Location": f"{api}/repositories/{moved.id}"})
+            return Response(
+                301,
+                {"message": "Moved Permanently", "url": f"{api}/repositories/{moved.id}"},
+                {"Location": f"{api}/repositories/{moved.id}"},
+            )
         return Response(200, repo_json(repo))
 
     @route("PATCH", R)
@@ -169,8 +229,13 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         if head:
             from .gitstore import git
 
-            git("fetch", "--quiet", str(template.git.path),
-                f"refs/heads/{template.default_branch}:refs/tmp/template", cwd=repo.git.path)
+            git(
+                "fetch",
+                "--quiet",
+                str(template.git.path),
+                f"refs/heads/{template.default_branch}:refs/tmp/template",
+                cwd=repo.git.path,
+            )
             tree = repo.git.commit_info(head)["tree"]
             sha = repo.git.commit_tree(tree, [], "Initial commit", int(world.clock.time()))
             repo.git.update_ref("main", sha)
@@ -196,7 +261,7 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         if "after" in req.query:  # cursor: continue after the item with this id
             ids = [a.id for a in items]
             cursor = int(req.query["after"])
-            items = items[ids.index(cursor) + 1:] if cursor in ids else []
+            items = items[ids.index(cursor) + 1 :] if cursor in ids else []
         page, rest = items[:per_page], items[per_page:]
         headers = {}
         if rest:
@@ -237,15 +302,26 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         sha = repo.git.head(req.match["branch"])  # type: ignore[index]
         if sha is None:
             raise ApiError(404, "Branch not found")
-        return Response(200, {"name": req.match["branch"], "protected": False,  # type: ignore[index]
-                              "commit": {"sha": sha,
-                                         "url": f"{api}/repos/{repo.full_name}/commits/{sha}"}})
+        return Response(
+            200,
+            {
+                "name": req.match["branch"],
+                "protected": False,  # type: ignore[index]
+                "commit": {"sha": sha, "url": f"{api}/repos/{repo.full_name}/commits/{sha}"},
+            },
+        )
 
     def ref_json(repo: Repo, branch: str, sha: str) -> dict[str, Any]:
-        return {"ref": f"refs/heads/{branch}", "node_id": "REF",
-                "url": f"{api}/repos/{repo.full_name}/git/refs/heads/{branch}",
-                "object": {"sha": sha, "type": "commit",
-                           "url": f"{api}/repos/{repo.full_name}/git/commits/{sha}"}}
+        return {
+            "ref": f"refs/heads/{branch}",
+            "node_id": "REF",
+            "url": f"{api}/repos/{repo.full_name}/git/refs/heads/{branch}",
+            "object": {
+                "sha": sha,
+                "type": "commit",
+                "url": f"{api}/repos/{repo.full_name}/git/commits/{sha}",
+            },
+        }
 
     @route("GET", R + "/git/(?:ref|refs)/heads/(?P<branch>.+)")
     def _get_ref(req: Request) -> Response:
@@ -285,8 +361,11 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
     def _blob(req: Request) -> Response:
         repo = get_repo(req)
         data = body(req)
-        raw = (base64.b64decode(data["content"]) if data.get("encoding") == "base64"
-               else data["content"].encode())
+        raw = (
+            base64.b64decode(data["content"])
+            if data.get("encoding") == "base64"
+            else data["content"].encode()
+        )
         sha = repo.git.hash_blob(raw)
         return Response(201, {"sha": sha, "url": f"{api}/repos/{repo.full_name}/git/blobs/{sha}"})
 
@@ -308,12 +387,22 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
 
     def tree_json(repo: Repo, sha: str, *, recursive: bool) -> dict[str, Any]:
         rows = repo.git.ls_tree(sha, recursive)
-        return {"sha": sha, "url": f"{api}/repos/{repo.full_name}/git/trees/{sha}",
-                "truncated": False,
-                "tree": [{"path": path, "mode": mode, "type": kind, "sha": obj,
-                          **({"size": size} if kind == "blob" else {}),
-                          "url": f"{api}/repos/{repo.full_name}/git/{kind}s/{obj}"}
-                         for mode, kind, obj, path, size in rows]}
+        return {
+            "sha": sha,
+            "url": f"{api}/repos/{repo.full_name}/git/trees/{sha}",
+            "truncated": False,
+            "tree": [
+                {
+                    "path": path,
+                    "mode": mode,
+                    "type": kind,
+                    "sha": obj,
+                    **({"size": size} if kind == "blob" else {}),
+                    "url": f"{api}/repos/{repo.full_name}/git/{kind}s/{obj}",
+                }
+                for mode, kind, obj, path, size in rows
+            ],
+        }
 
     @route("GET", R + "/git/trees/(?P<sha>[0-9a-f]{40})")
     def _get_tree(req: Request) -> Response:
@@ -330,12 +419,21 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
     def commit_json(repo: Repo, sha: str) -> dict[str, Any]:
         info = repo.git.commit_info(sha)
         url = f"{api}/repos/{repo.full_name}/git/commits/{sha}"
-        return {"sha": sha, "url": url, "message": info["message"].rstrip("\n"),
-                "tree": {"sha": info["tree"], "url": f"{api}/repos/{repo.full_name}/git/trees/{info['tree']}"},
-                "parents": [{"sha": p, "url": f"{api}/repos/{repo.full_name}/git/commits/{p}"}
-                            for p in info["parents"].split()],
-                "author": {"name": info["an"], "email": info["ae"], "date": iso(int(info["at"]))},
-                "committer": {"name": info["cn"], "email": info["ce"], "date": iso(int(info["ct"]))}}
+        return {
+            "sha": sha,
+            "url": url,
+            "message": info["message"].rstrip("\n"),
+            "tree": {
+                "sha": info["tree"],
+                "url": f"{api}/repos/{repo.full_name}/git/trees/{info['tree']}",
+            },
+            "parents": [
+                {"sha": p, "url": f"{api}/repos/{repo.full_name}/git/commits/{p}"}
+                for p in info["parents"].split()
+            ],
+            "author": {"name": info["an"], "email": info["ae"], "date": iso(int(info["at"]))},
+            "committer": {"name": info["cn"], "email": info["ce"], "date": iso(int(info["ct"]))},
+        }
 
     @route("GET", R + "/git/commits/(?P<sha>[0-9a-f]{40})")
     def _get_commit(req: Request) -> Response:
@@ -348,8 +446,9 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
     def _create_commit(req: Request) -> Response:
         repo = get_repo(req)
         data = body(req)
-        sha = repo.git.commit_tree(data["tree"], list(data.get("parents", [])), data["message"],
-                                   int(world.clock.time()))
+        sha = repo.git.commit_tree(
+            data["tree"], list(data.get("parents", [])), data["message"], int(world.clock.time())
+        )
         return Response(201, commit_json(repo, sha))
 
     # -- collaborators -----------------------------------------------------------------------
@@ -362,9 +461,15 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         repo.collaborators[login] = perm
         if existed:
             return Response(204)
-        return Response(201, {"id": world.next_id(), "invitee": user(login),
-                              "permissions": PERMS.get(perm, perm),
-                              "url": f"{api}/user/repository_invitations/1"})
+        return Response(
+            201,
+            {
+                "id": world.next_id(),
+                "invitee": user(login),
+                "permissions": PERMS.get(perm, perm),
+                "url": f"{api}/user/repository_invitations/1",
+            },
+        )
 
     @route("DELETE", R + "/collaborators/(?P<user>[^/]+)")
     def _remove_collab(req: Request) -> Response:
@@ -377,15 +482,26 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         login = req.match["user"]  # type: ignore[index]
         perm = repo.collaborators.get(login)
         role = PERMS.get(perm, "none") if perm else "none"
-        legacy = {"read": "read", "triage": "read", "write": "write", "maintain": "write",
-                  "admin": "admin", "none": "none"}[role]
+        legacy = {
+            "read": "read",
+            "triage": "read",
+            "write": "write",
+            "maintain": "write",
+            "admin": "admin",
+            "none": "none",
+        }[role]
         return Response(200, {"permission": legacy, "role_name": role, "user": user(login)})
 
     @route("GET", R + "/collaborators")
     def _collabs(req: Request) -> Response:
         repo = get_repo(req)
-        return srv.paginate(req, [{**user(u), "role_name": PERMS.get(p, p)}
-                                  for u, p in sorted(repo.collaborators.items())])
+        return srv.paginate(
+            req,
+            [
+                {**user(u), "role_name": PERMS.get(p, p)}
+                for u, p in sorted(repo.collaborators.items())
+            ],
+        )
 
     # -- labels ------------------------------------------------------------------------------
     @route("GET", R + "/labels")
@@ -427,8 +543,16 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         for name in labels:  # GitHub creates missing labels for users with push access
             repo.labels.setdefault(name, "ededed")
         number = max((i.number for i in repo.issues), default=0) + 1
-        issue = Issue(number=number, title=data["title"], body=data.get("body") or "",
-                      user=world.bot, labels=labels, state="open", created_at=now, updated_at=now)
+        issue = Issue(
+            number=number,
+            title=data["title"],
+            body=data.get("body") or "",
+            user=world.bot,
+            labels=labels,
+            state="open",
+            created_at=now,
+            updated_at=now,
+        )
         repo.issues.append(issue)
         return Response(201, issue_json(repo, issue))
 
@@ -463,8 +587,14 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         repo = get_repo(req)
         issue = get_issue(repo, req.match["number"])  # type: ignore[index]
         now = world.clock.time()
-        comment = Comment(id=world.next_id(), issue_number=issue.number,
-                          body=body(req)["body"], user=world.bot, created_at=now, updated_at=now)
+        comment = Comment(
+            id=world.next_id(),
+            issue_number=issue.number,
+            body=body(req)["body"],
+            user=world.bot,
+            created_at=now,
+            updated_at=now,
+        )
         issue.comments.append(comment)
         return Response(201, comment_json(repo, comment))
 
@@ -481,6 +611,7 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
 
     # -- the GitHub Classroom API: shut down ------------------------------------------------------
     for pattern in ("/classrooms.*", "/assignments.*"):
+
         @route("GET", pattern)
         def _classroom(req: Request) -> Response:
             raise ApiError(410, "Gone")
@@ -495,8 +626,13 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
         if repo is None:
             raise ApiError(404, "unknown repo")
         for update in data["updates"]:
-            world.record_push(repo, update["before"], update["after"], update["ref"],
-                              data.get("actor") or world.bot)
+            world.record_push(
+                repo,
+                update["before"],
+                update["after"],
+                update["ref"],
+                data.get("actor") or world.bot,
+            )
         return Response(204)
 
     _ = re  # keep the import used by type checkers of route patterns

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 # kind -> (status, message, headers factory(now) )
-SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
 PRIMARY = "API rate limit exceeded for user ID 1."
 
 

@@ -10,7 +10,18 @@ from pathlib import Path
 
 ZERO_SHA = "0" * 40
 
-HOOK = """#!/bin/sh
+CURL_HOOK = """#!/bin/sh
+# post-receive: tell the server which refs moved; it stamps them with its own clock
+body=""
+while read old new ref; do
+  body="$body{\\"before\\":\\"$old\\",\\"after\\":\\"$new\\",\\"ref\\":\\"$ref\\"},"
+done
+exec curl -s -f -o /dev/null -X POST -H 'Content-Type: application/json' \\
+  --data "{\\"repo_dir\\":\\"$(pwd)\\",\\"actor\\":\\"$AG_TEST_ACTOR\\",\\"updates\\":[${body%,}]}" \\
+  "@URL@"
+"""
+
+PYTHON_HOOK = """#!/bin/sh
 exec {python} -c '
 import json, os, sys, urllib.request
 lines = [l.split() for l in sys.stdin.read().splitlines() if l.strip()]
@@ -22,12 +33,20 @@ urllib.request.urlopen(req, timeout=10).read()
 '
 """
 
+PYTHON_HOOK = PYTHON_HOOK.replace("{{", "{").replace("}}", "}").replace("{url}", "@URL@")
+HOOK = CURL_HOOK if shutil.which("curl") else PYTHON_HOOK  # curl starts 10x faster
 
-def git(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-        input: bytes | None = None) -> str:
+
+def git(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input: bytes | None = None,
+) -> str:
     full_env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
-    proc = subprocess.run(["git", *args], cwd=cwd, env=full_env, input=input,
-                          capture_output=True, check=False)
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, env=full_env, input=input, capture_output=True, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed: {proc.stderr.decode(errors='replace')}")
     return proc.stdout.decode(errors="replace").strip()
@@ -52,7 +71,7 @@ class BareRepo:
                 git("init", "--quiet", "--bare", "--template=", "--initial-branch=main", str(path))
             hook = path / "hooks" / "post-receive"
             hook.parent.mkdir(exist_ok=True)
-            hook.write_text(HOOK.format(python=sys.executable, url=hook_url))
+            hook.write_text(HOOK.replace("@URL@", hook_url).replace("{python}", sys.executable))
             hook.chmod(0o755)
 
     def head(self, branch: str) -> str | None:
@@ -68,8 +87,12 @@ class BareRepo:
             return None
 
     def is_ancestor(self, old: str, new: str) -> bool:
-        proc = subprocess.run(["git", "merge-base", "--is-ancestor", old, new], cwd=self.path,
-                              capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", old, new],
+            cwd=self.path,
+            capture_output=True,
+            check=False,
+        )
         return proc.returncode == 0
 
     def archive(self, sha: str, prefix: str) -> bytes:
@@ -98,20 +121,38 @@ class BareRepo:
                 git("read-tree", "--empty", cwd=self.path, env=env)
             for path, mode, sha in entries:
                 if sha:
-                    git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}",
-                        cwd=self.path, env=env)
+                    git(
+                        "update-index",
+                        "--add",
+                        "--cacheinfo",
+                        f"{mode},{sha},{path}",
+                        cwd=self.path,
+                        env=env,
+                    )
                 else:
                     git("update-index", "--force-remove", path, cwd=self.path, env=env)
             return git("write-tree", cwd=self.path, env=env)
         finally:
             index.unlink(missing_ok=True)
 
-    def commit_tree(self, tree: str, parents: list[str], message: str, when: int,
-                    name: str = "autograder", email: str = "autograder@example.com") -> str:
+    def commit_tree(
+        self,
+        tree: str,
+        parents: list[str],
+        message: str,
+        when: int,
+        name: str = "autograder",
+        email: str = "autograder@example.com",
+    ) -> str:
         date = f"{when} +0000"
-        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
-               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-               "GIT_COMMITTER_DATE": date}
+        env = {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": date,
+        }
         args = ["commit-tree", tree, "-m", message]
         for parent in parents:
             args += ["-p", parent]
@@ -151,8 +192,13 @@ class StudentClone:
             git("fetch", "--quiet", "origin", "main", cwd=path)
             git("reset", "--quiet", "--hard", "origin/main", cwd=path)
 
-    def commit(self, files: dict[str, bytes | str], message: str = "work",
-               date: str | None = None, symlinks: dict[str, str] | None = None) -> str:
+    def commit(
+        self,
+        files: dict[str, bytes | str],
+        message: str = "work",
+        date: str | None = None,
+        symlinks: dict[str, str] | None = None,
+    ) -> str:
         for name, data in files.items():
             target = self.path / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -164,8 +210,12 @@ class StudentClone:
                 link.unlink()
             link.symlink_to(target_path)
         git("add", "-A", cwd=self.path)
-        env = {"GIT_AUTHOR_NAME": self.login, "GIT_AUTHOR_EMAIL": f"{self.login}@example.com",
-               "GIT_COMMITTER_NAME": self.login, "GIT_COMMITTER_EMAIL": f"{self.login}@example.com"}
+        env = {
+            "GIT_AUTHOR_NAME": self.login,
+            "GIT_AUTHOR_EMAIL": f"{self.login}@example.com",
+            "GIT_COMMITTER_NAME": self.login,
+            "GIT_COMMITTER_EMAIL": f"{self.login}@example.com",
+        }
         if date:  # forged (client-side) commit date
             env.update({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
         git("commit", "--quiet", "--allow-empty", "-m", message, cwd=self.path, env=env)
@@ -175,8 +225,15 @@ class StudentClone:
         for name, data in files.items():
             (self.path / name).write_bytes(data.encode() if isinstance(data, str) else data)
         git("add", "-A", cwd=self.path)
-        git("commit", "--quiet", "--amend", "-m", message, cwd=self.path,
-            env={"GIT_COMMITTER_NAME": self.login, "GIT_COMMITTER_EMAIL": "x@example.com"})
+        git(
+            "commit",
+            "--quiet",
+            "--amend",
+            "-m",
+            message,
+            cwd=self.path,
+            env={"GIT_COMMITTER_NAME": self.login, "GIT_COMMITTER_EMAIL": "x@example.com"},
+        )
         return git("rev-parse", "HEAD", cwd=self.path)
 
     def push(self, *, force: bool = False) -> None:

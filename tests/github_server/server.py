@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -59,8 +60,15 @@ class LoggedRequest:
 class GitHubTestServer:
     """A GitHub-compatible server on 127.0.0.1:<free port>; see `api.py` for the endpoints."""
 
-    def __init__(self, root: Path, *, clock: SimClock | None = None, org: str = "course-org",
-                 bot: str = "grader-bot", token: str = "test-token-123") -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        clock: SimClock | None = None,
+        org: str = "course-org",
+        bot: str = "grader-bot",
+        token: str = "test-token-123",
+    ) -> None:
         self.clock = clock or SimClock()
         self.world = World(root, self.clock, org, bot, token)
         self.faults = Faults()
@@ -78,7 +86,9 @@ class GitHubTestServer:
         from .api import register
 
         register(self)
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> GitHubTestServer:
@@ -99,8 +109,11 @@ class GitHubTestServer:
     # -- helpers for tests --------------------------------------------------------
     def requests(self, method: str | None = None, pattern: str = ".*") -> list[LoggedRequest]:
         with self._lock:
-            return [r for r in self.log if (method is None or r.method == method)
-                    and re.search(pattern, r.path)]
+            return [
+                r
+                for r in self.log
+                if (method is None or r.method == method) and re.search(pattern, r.path)
+            ]
 
     def reset_log(self) -> None:
         with self._lock:
@@ -121,7 +134,7 @@ class GitHubTestServer:
         per_page = min(int(req.query.get("per_page", 30)), 100)
         page = max(int(req.query.get("page", 1)), 1)
         last = max(1, -(-len(items) // per_page))
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
         links = []
 
         def link(n: int, rel: str) -> str:
@@ -145,6 +158,10 @@ class GitHubTestServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
 
+            def setup(self) -> None:
+                super().setup()  # headers and body are separate writes: no Nagle delay
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def _serve(self) -> None:
                 parsed = urllib.parse.urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -155,10 +172,11 @@ class GitHubTestServer:
                     body = None
                 query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                response = server.dispatch(self.command, parsed.path, query, body, headers)
+                entry = LoggedRequest(self.command, parsed.path, 0, parsed.query)
                 with server._lock:
-                    server.log.append(LoggedRequest(self.command, parsed.path, response.status,
-                                                    parsed.query))
+                    server.log.append(entry)  # logged on arrival; the status once answered
+                response = server.dispatch(self.command, parsed.path, query, body, headers)
+                entry.status = response.status
                 try:
                     self._send(response)
                 except (BrokenPipeError, ConnectionResetError):
@@ -182,8 +200,9 @@ class GitHubTestServer:
 
         return _Handler
 
-    def dispatch(self, method: str, path: str, query: dict[str, str], body: Any,
-                 headers: dict[str, str]) -> Response:
+    def dispatch(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]
+    ) -> Response:
         now = self.clock.time()
         fault = self.faults.pick(method, path)
         if fault is not None and not fault.after_effect:
@@ -201,14 +220,19 @@ class GitHubTestServer:
         with self._lock:
             self.rate_remaining = max(0, self.rate_remaining - 1)
             remaining = self.rate_remaining
-        return {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": str(remaining),
-                "x-ratelimit-used": str(5000 - remaining),
-                "x-ratelimit-reset": str(int(now) + 3600), "x-ratelimit-resource": "core"}
+        return {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": str(remaining),
+            "x-ratelimit-used": str(5000 - remaining),
+            "x-ratelimit-reset": str(int(now) + 3600),
+            "x-ratelimit-resource": "core",
+        }
 
-    def _route(self, method: str, path: str, query: dict[str, str], body: Any,
-               headers: dict[str, str]) -> Response:
+    def _route(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]
+    ) -> Response:
         internal = not path.startswith(PREFIX)
-        sub = path if internal else path[len(PREFIX):] or "/"
+        sub = path if internal else path[len(PREFIX) :] or "/"
         if not internal:
             auth = headers.get("authorization", "")
             if auth not in (f"token {self.world.token}", f"Bearer {self.world.token}"):

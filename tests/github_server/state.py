@@ -111,8 +111,14 @@ class World:
                 return repo
         return None
 
-    def create_repo(self, name: str, *, owner: str | None = None, private: bool = True,
-                    is_template: bool = False) -> Repo:
+    def create_repo(
+        self,
+        name: str,
+        *,
+        owner: str | None = None,
+        private: bool = True,
+        is_template: bool = False,
+    ) -> Repo:
         with self.lock:
             owner = owner or self.org
             if self.repo(owner, name):
@@ -122,8 +128,15 @@ class World:
             if not skeleton.exists():
                 BareRepo(skeleton, self.hook_url)
             bare = BareRepo(self.root / f"repo-{rid}.git", self.hook_url, skeleton)
-            repo = Repo(id=rid, owner=owner, name=name, git=bare, private=private,
-                        is_template=is_template, created_at=self.clock.time())
+            repo = Repo(
+                id=rid,
+                owner=owner,
+                name=name,
+                git=bare,
+                private=private,
+                is_template=is_template,
+                created_at=self.clock.time(),
+            )
             self.repos[rid] = repo
             return repo
 
@@ -145,9 +158,15 @@ class World:
                 kind = "push"
             else:
                 kind = "force_push"
-            item = Activity(id=self.next_id(), before=before, after=after, ref=ref,
-                            timestamp=self.clock.time(), activity_type=kind,
-                            actor=actor or self.bot)
+            item = Activity(
+                id=self.next_id(),
+                before=before,
+                after=after,
+                ref=ref,
+                timestamp=self.clock.time(),
+                activity_type=kind,
+                actor=actor or self.bot,
+            )
             repo.activity.append(item)
             repo.pushed_at = item.timestamp
             return item
