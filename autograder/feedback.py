@@ -94,13 +94,12 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
         lines += [tx["metrics"], ""]
         for m in result.metrics:
             value = "—" if m.value is None else f"{m.value:.4g}"
-            ok = m.points >= m.max_points
-            mark = "✓" if ok else ("△" if m.points > 0 else "✗")
-            line = (
-                f"- `{m.id}` ({m.metric}): {tx['your']} {value} — {tx['target']} {m.target:g} {mark} "
-                f"({tx['floor']} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx['points']})"
+            mark = "✓" if m.points >= m.max_points else ("△" if m.points > 0 else "✗")
+            cmp = "≤ " if m.direction == "lower" else "≥ "
+            lines.append(
+                f"- `{m.id}` ({m.metric}): {tx['your']} {value} — {tx['target']} {cmp}{m.target:g} "
+                f"{mark} ({tx['floor']} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx['points']})"
             )
-            lines.append(line)
             if m.message:
                 lines.append(f"  - {_cell(m.message)}")
         lines.append("")

@@ -111,9 +111,13 @@ class GradebookStore:
             self._save_nbgrader(result)
 
     def _save_nbgrader(self, result: SubmissionResult) -> None:
-        from nbgrader.api import Gradebook, MissingEntry
+        import warnings
 
-        with Gradebook(self.course.db_url) as gb:
+        from nbgrader.api import Gradebook, MissingEntry
+        from sqlalchemy.exc import SAWarning
+
+        with warnings.catch_warnings(), Gradebook(self.course.db_url) as gb:
+            warnings.simplefilter("ignore", SAWarning)  # nbgrader's own autoflush notices
             gb.update_or_create_student(result.student)
             kwargs = {}
             if result.submitted_at:

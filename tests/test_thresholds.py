@@ -72,12 +72,20 @@ def threshold(metric: str, **kw: object) -> Threshold:
     return Threshold.model_validate(fields)
 
 
-def score(th: Threshold, week_dir: Path, pred: object = None, *, artifact: bytes | None = None,
-          error: str | None = None, language: str = "ko") -> MetricOutcome:
+def score(
+    th: Threshold,
+    week_dir: Path,
+    pred: object = None,
+    *,
+    artifact: bytes | None = None,
+    error: str | None = None,
+    language: str = "ko",
+) -> MetricOutcome:
     if artifact is None and pred is not None:
         artifact = npy(pred)
-    return score_threshold(th, artifact=artifact, probe_error=error, week_dir=week_dir,
-                           language=language)
+    return score_threshold(
+        th, artifact=artifact, probe_error=error, week_dir=week_dir, language=language
+    )
 
 
 @pytest.fixture
@@ -92,16 +100,21 @@ def digits_week(tmp_path: Path) -> Path:
 def test_missing_artifact(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week)
     assert (out.value, out.points, out.max_points) == (None, 0.0, 3.0)
-    assert out.message == "예측이 만들어지지 않았습니다 (노트북이 예측 단계까지 실행되지 않았습니다)"
+    assert (
+        out.message == "예측이 만들어지지 않았습니다 (노트북이 예측 단계까지 실행되지 않았습니다)"
+    )
 
 
 def test_probe_exception_text_is_shown(digits_week: Path) -> None:
-    out = score(threshold("accuracy"), digits_week,
-                error="NameError: name 'model' is not defined")
+    out = score(threshold("accuracy"), digits_week, error="NameError: name 'model' is not defined")
     assert out.points == 0.0 and out.value is None
     assert out.message == "예측을 만들 수 없습니다: NameError: name 'model' is not defined"
-    en = score(threshold("accuracy"), digits_week, error="NameError: name 'model' is not defined",
-               language="en")
+    en = score(
+        threshold("accuracy"),
+        digits_week,
+        error="NameError: name 'model' is not defined",
+        language="en",
+    )
     assert en.message == "could not compute the predictions: NameError: name 'model' is not defined"
 
 
@@ -141,7 +154,9 @@ def test_nan_and_inf(digits_week: Path) -> None:
 def test_string_array(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, np.array(["7"] * 360))
     assert out.points == 0.0
-    assert out.message == "예측의 자료형이 str (<U1)입니다. 숫자(bool, 정수, 실수) 배열이어야 합니다"
+    assert (
+        out.message == "예측의 자료형이 str (<U1)입니다. 숫자(bool, 정수, 실수) 배열이어야 합니다"
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,7 +182,7 @@ def test_object_array_is_never_unpickled(digits_week: Path, tmp_path: Path) -> N
     assert out.points == 0.0
     assert out.message == "예측이 파이썬 객체 배열(dtype=object)입니다. 숫자 배열이어야 합니다"
     assert not marker.exists()
-    pickle.loads(data[data.index(b"\x80"):])  # the payload is live: unpickling does write it
+    pickle.loads(data[data.index(b"\x80") :])  # the payload is live: unpickling does write it
     assert marker.exists()
 
 
@@ -196,7 +211,9 @@ def test_huge_arrays(digits_week: Path) -> None:
     assert out.message == "예측의 원소가 너무 많습니다 (1000000000000개, 최대 8000000개)"
     big = npy(np.zeros(360 * 25_000, dtype=np.float64))  # 72 MB
     out = score(threshold("accuracy"), digits_week, artifact=big, language="en")
-    assert out.message == f"the predictions are too large ({len(big)} bytes, at most 67108864 bytes)"
+    assert (
+        out.message == f"the predictions are too large ({len(big)} bytes, at most 67108864 bytes)"
+    )
 
 
 def test_corrupt_scalar_and_empty() -> None:
@@ -206,6 +223,46 @@ def test_corrupt_scalar_and_empty() -> None:
         read_artifact(npy(np.float64(0.97)))
     with pytest.raises(InvalidPrediction, match="^the predictions are empty$"):
         read_artifact(npy(np.zeros(0)), language="en")
+
+
+def test_mutated_artifacts_never_raise(digits_week: Path) -> None:
+    """Seeded byte flips in valid .npy files: every outcome is a score or a message."""
+    rng = np.random.default_rng(7)
+    bases = [npy(np.arange(360) % 10), npy(np.random.default_rng(0).random((360, 10)))]
+    th = threshold("accuracy")
+    messages = set()
+    for i in range(1500):
+        data = bytearray(bases[i % 2])
+        for _ in range(int(rng.integers(1, 4))):
+            data[int(rng.integers(0, 128))] = int(rng.integers(0, 256))
+        if i % 10 == 0:
+            data = data[: int(rng.integers(0, len(data)))]
+        out = score(th, digits_week, artifact=bytes(data))
+        assert 0.0 <= out.points <= 3.0 and out.message
+        messages.add(out.message.split("(")[0])
+    assert len(messages) > 3  # the mutations reach several distinct checks
+
+
+@pytest.mark.parametrize(
+    "metric", ["accuracy", "balanced_accuracy", "f1", "roc_auc", "adjusted_rand"]
+)
+@pytest.mark.parametrize(
+    "pred",
+    [
+        np.full(40, 1e300),
+        np.full((40, 2), -1.0),
+        np.full(40, 11),
+        np.ones((40, 1), dtype=np.float16),
+        np.arange(40, dtype=np.uint64),
+    ],
+    ids=["huge", "negative-proba", "unknown-class", "f16-column", "uint64"],
+)
+def test_odd_but_numeric_predictions_never_raise(
+    tmp_path: Path, metric: str, pred: np.ndarray
+) -> None:
+    out = score(threshold(metric), week(tmp_path, y=np.tile([0, 1], 20)), pred)
+    assert out.message and out.points <= 3.0
+    assert out.value is None or math.isfinite(out.value)
 
 
 def test_valid_arrays_come_back_native() -> None:
@@ -278,7 +335,8 @@ def test_regression_metrics(tmp_path: Path) -> None:
     y, p = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0])
     assert value("r2", tmp_path, p, y) == pytest.approx(0.5)
     assert value("rmse", tmp_path, p[:, None], y, floor=1, target=0.5) == pytest.approx(
-        math.sqrt(1 / 3))
+        math.sqrt(1 / 3)
+    )
     assert value("mae", tmp_path, p, y, floor=1, target=0.5) == pytest.approx(1 / 3)
 
 
@@ -295,7 +353,9 @@ def test_clustering_metrics(tmp_path: Path) -> None:
     single = score(th, tmp_path, np.zeros(40, int))
     assert single.value is None and single.points == 0.0
     assert single.message.startswith("군집이 1개뿐이라 실루엣 점수를 계산할 수 없습니다")
-    assert score(th, tmp_path, np.zeros(39, int)).message == "예측의 행 수가 40이어야 하는데 39입니다"
+    assert (
+        score(th, tmp_path, np.zeros(39, int)).message == "예측의 행 수가 40이어야 하는데 39입니다"
+    )
 
 
 def test_precision_at_k_format(tmp_path: Path) -> None:
@@ -342,8 +402,7 @@ def test_direction_defaults_to_the_metric(tmp_path: Path) -> None:
     th = threshold("rmse", floor=0.85, target=0.78)
     out = score(th, week(tmp_path, y=y), np.full(4, 0.815))
     assert out.direction == "lower" and out.points == pytest.approx(1.5)
-    forced = score(threshold("r2", direction="lower", floor=0.5, target=0.0), tmp_path,
-                   np.zeros(4))
+    forced = score(threshold("r2", direction="lower", floor=0.5, target=0.0), tmp_path, np.zeros(4))
     assert forced.direction == "lower"
 
 
@@ -357,15 +416,16 @@ def test_feedback_lines(tmp_path: Path) -> None:
     partial = score(th, tmp_path, np.r_[np.ones(887, int), np.zeros(113, int)])
     assert partial.value == pytest.approx(0.925) and partial.points == 1.5
     assert format_line(partial) == (
-        "당신의 모델: 0.925 — 목표 0.95 ✗ (1.5/3.0점) · 최저 기준 0.9을 넘었지만 목표 0.95에는 못 미칩니다"
+        "당신의 모델: 0.925 — 목표 0.95 ✗ (1.5/3.0점) · 최저 기준(0.9)은 넘었지만 목표(0.95)에는 못 미칩니다"
     )
     missing = score(th, tmp_path, np.ones(999, int), language="en")
     assert format_line(missing, "en") == (
         "your model: no result — target 0.95 ✗ (0.0/3.0 points) · "
         "the predictions should have 1000 rows but have 999"
     )
-    lower = score(threshold("rmse", floor=0.85, target=0.78), week(tmp_path, y=np.zeros(4)),
-                  np.full(4, 0.75))
+    lower = score(
+        threshold("rmse", floor=0.85, target=0.78), week(tmp_path, y=np.zeros(4)), np.full(4, 0.75)
+    )
     assert format_line(lower) == "당신의 모델: 0.750 — 목표 ≤ 0.78 ✓ (3.0/3.0점)"
 
 
@@ -424,7 +484,42 @@ def test_configuration_errors(tmp_path: Path) -> None:
 
 def test_registry_covers_the_course() -> None:
     assert set(METRICS) >= {
-        "accuracy", "balanced_accuracy", "f1", "roc_auc", "r2", "rmse", "mae",
-        "adjusted_rand", "silhouette", "precision_at_k", "generated_images",
+        "accuracy",
+        "balanced_accuracy",
+        "f1",
+        "roc_auc",
+        "r2",
+        "rmse",
+        "mae",
+        "adjusted_rand",
+        "silhouette",
+        "precision_at_k",
+        "generated_images",
     }
     assert METRICS["rmse"].direction == METRICS["mae"].direction == "lower"
+
+
+# -- leaderboard ------------------------------------------------------------------
+
+
+def test_leaderboard_best_per_student_anonymised() -> None:
+    from autograder.thresholds.leaderboard import alias, leaderboard
+
+    def entry(value: float | None, direction: str = "higher") -> dict[str, object]:
+        return {"id": "acc", "value": value, "points": 1.0, "max_points": 3.0,
+                "direction": direction}  # fmt: skip
+
+    entries = [
+        ("alice", entry(0.91)), ("alice", entry(0.97)), ("bob", entry(0.95)),
+        ("carol", entry(None)), ("dave", entry(0.95)), ("erin", {"id": "other", "value": 1.0}),
+    ]  # fmt: skip
+    rows = leaderboard(entries, metric_id="acc", salt="s3cret")
+    assert [(r.rank, r.value) for r in rows] == [(1, 0.97), (2, 0.95), (2, 0.95)]
+    assert rows[0].name == alias("alice", salt="s3cret") != alias("alice", salt="other")
+    assert all("alice" not in r.name and "bob" not in r.name for r in rows)
+    named = leaderboard(entries, metric_id="acc", anonymise=False, limit=2)
+    assert [r.name for r in named] == ["alice", "bob"]
+    lower = [("a", entry(0.8, "lower")), ("b", entry(0.7, "lower")), ("a", entry(0.75, "lower"))]
+    assert [(r.name, r.value) for r in leaderboard(lower, metric_id="acc", anonymise=False)] == [
+        ("b", 0.7), ("a", 0.75),
+    ]  # fmt: skip

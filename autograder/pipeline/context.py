@@ -125,6 +125,11 @@ def load_week_context(course: Course, week_name: str, *, sync: bool = True) -> W
         if path.is_file() and not rel.endswith(".ipynb") and not _ignored(rel, patterns):
             public[rel] = path.read_bytes()
     inputs: dict[str, bytes] = {}
+    if week.config.thresholds:
+        from autograder.thresholds import check_threshold
+
+        for threshold in week.config.thresholds:  # an instructor's mistake stops the batch early
+            check_threshold(threshold, week_dir=week.source_dir)
     for threshold in week.config.thresholds:
         for rel in threshold.inputs.values():
             inputs[rel] = (week.source_dir / rel).read_bytes()
