@@ -23,6 +23,7 @@ from rich.table import Table
 from autograder import __version__
 from autograder.course import Course
 from autograder.errors import AutograderError, ConfigError
+from gpu_runner.runners.base import Runner
 
 console = Console(stderr=True)
 
@@ -67,7 +68,7 @@ def cli(ctx: click.Context, course_dir: Path) -> None:
     ctx.obj = {"course_dir": course_dir, "course": None}
 
 
-def make_runner(name: str, course: Course | None = None) -> object:
+def make_runner(name: str, course: Course | None = None) -> Runner:
     from gpu_runner.runners import get_runner
 
     return get_runner(name)

@@ -72,9 +72,9 @@ class CourseConfig(_Model):
     executor: Literal["local", "ray"] = Field("local", description="where jobs run")
     image: str = Field("autograder-grading:latest", description="default grading image")
     jobs: int | None = Field(None, ge=1, description="parallel jobs; default: from cores/memory")
-    late_policy: LatePolicy = Field(default_factory=LatePolicy)
-    resources: Resources = Field(default_factory=Resources)
-    github: GitHubSettings = Field(default_factory=GitHubSettings)
+    late_policy: LatePolicy = LatePolicy()
+    resources: Resources = Resources()
+    github: GitHubSettings = GitHubSettings()
     repo_prefix: dict[str, str] = Field(
         default_factory=dict, description="week -> repo prefix; default: the week's name"
     )
@@ -107,12 +107,26 @@ class Threshold(_Model):
 
 
 class CheckPolicy(_Model):
-    """What feedback shows before the deadline (continuous grading)."""
+    """What feedback shows before the deadline (continuous grading, `serve` / `watch`)."""
 
-    public_tests: Literal["full", "count", "hidden"] = "full"
-    hidden_tests: Literal["full", "count", "hidden"] = "count"
-    thresholds: Literal["full", "hidden"] = "full"
-    min_interval_minutes: float = Field(10, ge=0)
+    enabled: bool = Field(
+        True, description="grade pushes before the deadline; false: only the final run"
+    )
+    public_tests: Literal["full", "count", "hidden"] = Field(
+        "full", description="public tests: each with its result, a passed count, or nothing"
+    )
+    hidden_tests: Literal["full", "count", "hidden"] = Field(
+        "count", description="hidden tests: each (hint only), a passed count, or nothing"
+    )
+    thresholds: Literal["full", "hidden"] = Field(
+        "full", description="model thresholds: value, target and points, or nothing"
+    )
+    show_score: bool = Field(
+        True, description="show the provisional score (never when anything is 'hidden')"
+    )
+    min_interval_minutes: float = Field(
+        10, ge=0, description="per student: at most one graded check run this often"
+    )
 
 
 class AssignmentConfig(_Model):
@@ -123,7 +137,7 @@ class AssignmentConfig(_Model):
     deadline: datetime | None = Field(None, description="ISO 8601 with a UTC offset")
     resources: Resources | None = None
     thresholds: list[Threshold] = Field(default_factory=list)
-    check: CheckPolicy = Field(default_factory=CheckPolicy)
+    check: CheckPolicy = CheckPolicy()
     release_ignore: list[str] = Field(
         default_factory=list, description="extra glob patterns never released"
     )

@@ -8,11 +8,12 @@ cannot reach feedback; hidden failures carry only the instructor's hint.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from autograder.course import Course
 from autograder.results import SubmissionResult
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "ko": {
         "title": "{title} 채점 결과",
         "score": "**점수: {score:g} / {max:g}**",

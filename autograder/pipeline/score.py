@@ -86,41 +86,44 @@ def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | N
 def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
     from nbgrader.utils import determine_grade
 
-    base = dict(
-        id=info.grade_id, notebook=info.notebook, max_points=info.points, hidden=info.hidden
-    )
+    def result(points: float, status: str, message: str) -> TestResult:
+        return TestResult(
+            id=info.grade_id,
+            notebook=info.notebook,
+            points=points,
+            max_points=info.points,
+            status=status,
+            hidden=info.hidden,
+            message=message,
+        )
+
     if info.kind in ("answer", "task"):
         if info.kind == "answer" and cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
             try:
-                points, _ = determine_grade(cell)
+                answered, _ = determine_grade(cell)
             except Exception:
-                points = None
-            if points == 0:
-                return TestResult(
-                    points=0.0, status="failed", message=t(lang, "test_no_answer"), **base
-                )
-        return TestResult(points=0.0, status="manual", message=t(lang, "test_manual"), **base)
+                answered = None
+            if answered == 0:
+                return result(0.0, "failed", t(lang, "test_no_answer"))
+        return result(0.0, "manual", t(lang, "test_manual"))
     if status is CellStatus.TIMEOUT:
-        return TestResult(points=0.0, status="timeout", message=t(lang, "test_timeout"), **base)
+        return result(0.0, "timeout", t(lang, "test_timeout"))
     if status is CellStatus.NOT_RUN:
-        return TestResult(points=0.0, status="not_run", message=t(lang, "test_not_run"), **base)
+        return result(0.0, "not_run", t(lang, "test_not_run"))
     if status is CellStatus.ERROR:
-        text = _error_text(cell) or "Error"
-        return TestResult(
-            points=0.0, status="failed", message=_safe_message(info, text, lang, cell), **base
-        )
+        return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", lang, cell))
     if _has_stderr(cell):
-        return TestResult(points=0.0, status="failed", message=t(lang, "test_stderr"), **base)
+        return result(0.0, "failed", t(lang, "test_stderr"))
     try:
-        points, _ = determine_grade(cell)
+        graded, _ = determine_grade(cell)
     except Exception:
-        points = 0.0
-    points = max(0.0, min(float(points or 0.0), info.points))
+        graded = 0.0
+    points = max(0.0, min(float(graded or 0.0), info.points))
     if points >= info.points:
-        return TestResult(points=points, status="passed", message="", **base)
+        return result(points, "passed", "")
     if points > 0:
-        return TestResult(points=points, status="passed", message=t(lang, "test_partial"), **base)
-    return TestResult(points=0.0, status="failed", message=_safe_message(info, "", lang), **base)
+        return result(points, "passed", t(lang, "test_partial"))
+    return result(0.0, "failed", _safe_message(info, "", lang))
 
 
 def score_tests(
@@ -156,11 +159,11 @@ def score_tests(
                 canaries.append((cell, status))
                 continue
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            info = infos.get(grade_id) if grade_id else None
-            if info is None or grade_id in seen:
+            found = infos.get(grade_id) if grade_id else None
+            if found is None or grade_id in seen:
                 continue
-            seen.add(grade_id)
-            results.append(_score_cell(cell, status, info, lang))
+            seen.add(found.grade_id)
+            results.append(_score_cell(cell, status, found, lang))
         for grade_id, info in infos.items():
             if grade_id not in seen:  # sanitize re-adds these; belt and braces
                 results.append(

@@ -1,0 +1,192 @@
+"""The worker: take due jobs, collect one repo, grade it, post feedback; schedule finals.
+
+One thread runs `Worker.run`; `step` does everything due now and is what tests call
+with a simulated clock. Grading is injected (`GradeFn`): `grade_with_runner` is the
+real one (`grade_week(..., logins=[login])`, cached when unchanged).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from autograder.continuous.collect import collect_student
+from autograder.continuous.queue import Job, Target, WorkQueue
+from autograder.continuous.render import check_markdown
+from autograder.continuous.routing import RepoRouter
+from autograder.course import Course
+from autograder.errors import GitHubError
+from autograder.feedback import to_markdown
+from autograder.github.client import GitHub
+from autograder.github.clock import Clock
+from autograder.github.collect import Collected
+from autograder.github.feedback import post_feedback
+from autograder.results import SubmissionResult
+
+log = logging.getLogger(__name__)
+
+# (week, login) -> (the result, whether it was graded now rather than taken from the cache)
+GradeFn = Callable[[str, str], tuple[SubmissionResult, bool]]
+CollectFn = Callable[[Job], Collected]
+
+
+def grade_with_runner(course: Course, runner: object) -> GradeFn:
+    """Grade one collected submission with `grade_week` (unchanged ones come from the cache)."""
+    from autograder.grading import grade_week
+
+    def grade(week: str, login: str) -> tuple[SubmissionResult, bool]:
+        report = grade_week(course, week, runner=runner, logins=[login], jobs=1)  # type: ignore[arg-type]
+        done = report.graded + report.errors
+        if done:
+            return done[0], True
+        data = json.loads(course.result_path(week, login).read_text(encoding="utf-8"))
+        return SubmissionResult.from_dict(data), False
+
+    return grade
+
+
+@dataclass(frozen=True)
+class Outcome:
+    week: str
+    login: str
+    status: str  # graded | cached | never_pushed | failed
+    final: bool
+    sha: str | None = None
+    posted: bool = False
+    error: str = ""
+    latency_s: float | None = None  # trusted push time -> feedback posted
+
+
+@dataclass
+class Worker:
+    course: Course
+    queue: WorkQueue
+    router: RepoRouter
+    client: GitHub
+    grade: GradeFn
+    clock: Clock
+    collect: CollectFn | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    _bot: str | None = None
+
+    @property
+    def bot(self) -> str:
+        if self._bot is None:
+            try:
+                self._bot = self.client.read(lambda: self.client.gh.get_user().login, "who am I")
+            except Exception:  # noqa: BLE001 - without it, bot pushes are merely not ignored
+                self._bot = ""
+        return self._bot
+
+    # -- scheduling ------------------------------------------------------------------------
+    def schedule_finals(self, now: float) -> int:
+        scheduled = 0
+        for week in self.course.week_names():
+            cutoff = self.router.cutoff(week)
+            if cutoff is None or now < cutoff.timestamp() or self.queue.final_scheduled(week):
+                continue
+            targets = {t.login: t for t in self.queue.repos(week)}
+            for job in self.queue.all():
+                if job.week == week:
+                    targets.setdefault(job.login, job.target)
+            scheduled += self.queue.schedule_final(week, list(targets.values()), now=now)
+        return scheduled
+
+    def step(self) -> list[Outcome]:
+        """Schedule due finals, then run every job that is due now."""
+        done = []
+        self.schedule_finals(self.clock.time())
+        while (job := self.queue.claim(self.clock.time())) is not None:
+            done.append(self.process(job))
+        return done
+
+    def run(self, stop: threading.Event, *, idle_s: float = 1.0) -> None:
+        self.queue.recover()
+        while not stop.is_set():
+            try:
+                self.step()
+            except Exception:  # noqa: BLE001 - the loop must survive a bad step
+                log.exception("continuous worker step failed")
+            stop.wait(idle_s)
+
+    # -- one job ------------------------------------------------------------------------------
+    def _collect(self, job: Job) -> Collected:
+        if self.collect is not None:
+            return self.collect(job)
+        return collect_student(
+            course=self.course,
+            client=self.client,
+            target=job.target,
+            bot=self.bot,
+            received_at=job.received_at,
+            received_sha=job.sha,
+        )
+
+    def _render(self, result: SubmissionResult, week: str, final: bool) -> str:
+        config = self.course.week(week)
+        language = self.course.config.language
+        if final:
+            return to_markdown(result, language=language, title=config.title)
+        return check_markdown(
+            result,
+            policy=config.config.check,
+            language=language,
+            title=config.title,
+            deadline=config.config.deadline,
+        )
+
+    def _post(self, target: Target, body: str) -> bool:
+        path = self.course.feedback_path(target.week, target.login)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+        report = post_feedback(
+            course=self.course, week=target.week, client=self.client, logins=[target.login]
+        )
+        if report.failed:
+            raise GitHubError("; ".join(why for _, why in report.failed))
+        return bool(report.posted)
+
+    def process(self, job: Job) -> Outcome:
+        now = self.clock.time()
+        cutoff = self.router.cutoff(job.week)
+        final = cutoff is not None and now >= cutoff.timestamp()
+        try:
+            collected = self._collect(job)
+            if collected.status == "failed":
+                raise GitHubError("; ".join(collected.problems) or "collect failed")
+            if collected.status == "never_pushed":
+                self.queue.finish(job, now=self.clock.time(), graded=False, sha=None, final=final)
+                return self._done(Outcome(job.week, job.login, "never_pushed", final))
+            result, graded = self.grade(job.week, job.login)
+            posted = self._post(job.target, self._render(result, job.week, final))
+        except Exception as exc:  # noqa: BLE001 - a fault of ours: retried, never the student's
+            log.warning("continuous job %s/%s failed: %s", job.week, job.login, exc)
+            self.queue.fail(job, now=self.clock.time(), error=f"{type(exc).__name__}: {exc}")
+            return self._done(Outcome(job.week, job.login, "failed", final, error=str(exc)))
+        finished = self.clock.time()
+        self.queue.finish(job, now=finished, graded=graded, sha=collected.sha, final=final)
+        latency = None if job.received_at is None else round(finished - job.received_at, 3)
+        status = "graded" if graded else "cached"
+        return self._done(
+            Outcome(job.week, job.login, status, final, collected.sha, posted, latency_s=latency)
+        )
+
+    def _done(self, outcome: Outcome) -> Outcome:
+        self.outcomes.append(outcome)
+        log.info(
+            "%s/%s: %s%s%s",
+            outcome.week,
+            outcome.login,
+            outcome.status,
+            " (final)" if outcome.final else "",
+            f", feedback {outcome.latency_s:.1f} s after the push" if outcome.latency_s else "",
+        )
+        return outcome
+
+
+def utc_now(clock: Clock) -> datetime:
+    return datetime.fromtimestamp(clock.time(), UTC)

@@ -1,0 +1,237 @@
+"""Numbers of a week, computed once and shared by tables, plots and CSV.
+
+Pure functions over `WeekData`; nothing here renders or reads files.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from autograder.i18n import MESSAGES
+from autograder.reports.data import WeekData
+from autograder.results import SubmissionResult
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    students: int  # roster ∪ collected ∪ graded
+    collected: int
+    graded: int
+    errors: int
+    missing: int
+    late: int
+    flagged: int
+    mean: float | None
+    median: float | None
+    stdev: float | None
+    minimum: float | None
+    maximum: float | None
+    max_score: float
+
+
+@dataclass(frozen=True)
+class PassRate:
+    id: str
+    notebook: str
+    hidden: bool
+    max_points: float
+    attempted: int
+    passed: int
+    mean_points: float
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.attempted if self.attempted else 0.0
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    id: str
+    metric: str
+    target: float
+    floor: float
+    direction: str
+    values: tuple[tuple[str, float | None, float, float], ...]  # login, value, points, max
+
+    @property
+    def reached(self) -> int:
+        return sum(1 for _, _, p, m in self.values if m and p >= m)
+
+
+@dataclass(frozen=True)
+class Review:
+    login: str
+    reasons: tuple[str, ...]  # flags, infrastructure errors, modified cells
+
+
+FAILURE_REASONS = (
+    "timeout",
+    "memory",
+    "kernel_died",
+    "damaged",
+    "missing_notebook",
+    "cell_modified",
+    "output_truncated",
+    "infra_error",
+    "flagged",
+)
+
+_PROBLEM_REASON = {
+    "problem_notebook_unreadable": "damaged",
+    "problem_notebook_too_large": "damaged",
+    "problem_sanitize": "damaged",
+    "problem_notebook_missing": "missing_notebook",
+    "problem_cell_restored": "cell_modified",
+    "problem_cell_readded": "cell_modified",
+    "problem_output_truncated": "output_truncated",
+    "problem_timeout": "timeout",
+    "problem_memory": "memory",
+    "problem_kernel_died": "kernel_died",
+}
+_RUN_REASON = {"timeout": "timeout", "memory_limit": "memory", "kernel_died": "kernel_died"}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z_]+\}", template)
+    return re.compile("^" + "(.*?)".join(re.escape(p) for p in parts) + "$", re.S)
+
+
+# problems are stored as rendered text (in the course language): match every language's template
+_PROBLEM_PATTERNS = [
+    (_pattern(text), reason)
+    for key, reason in _PROBLEM_REASON.items()
+    for text in MESSAGES[key].values()
+]
+
+
+def problem_reason(problem: str) -> str | None:
+    for pattern, reason in _PROBLEM_PATTERNS:
+        if pattern.match(problem):
+            return reason
+    return None
+
+
+def failure_reasons(result: SubmissionResult) -> set[str]:
+    """Why a submission went wrong beyond wrong answers (a set: each reason counts once)."""
+    reasons = {r for p in result.problems if (r := problem_reason(p))}
+    if result.run_status in _RUN_REASON:
+        reasons.add(_RUN_REASON[result.run_status])
+    if any(t.status == "timeout" for t in result.tests):
+        reasons.add("timeout")
+    if result.status == "error":
+        reasons.add("infra_error")
+    if result.flags:
+        reasons.add("flagged")
+    return reasons
+
+
+def failure_counts(data: WeekData) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for result in data.results:
+        counts.update(failure_reasons(result))
+    return {reason: counts[reason] for reason in FAILURE_REASONS if counts[reason]}
+
+
+def is_late(result: SubmissionResult | None) -> bool:
+    return result is not None and result.late_seconds > 0
+
+
+def summarise(data: WeekData) -> ScoreSummary:
+    scores = [r.score for r in data.graded]
+    return ScoreSummary(
+        students=len(data.students),
+        collected=sum(1 for s in data.students if s.meta is not None),
+        graded=len(data.graded),
+        errors=sum(1 for r in data.results if r.status == "error"),
+        missing=sum(1 for s in data.students if s.state == "missing"),
+        late=sum(1 for r in data.graded if is_late(r)),
+        flagged=len(reviews(data)),
+        mean=statistics.fmean(scores) if scores else None,
+        median=statistics.median(scores) if scores else None,
+        stdev=statistics.pstdev(scores) if scores else None,
+        minimum=min(scores) if scores else None,
+        maximum=max(scores) if scores else None,
+        max_score=data.max_score,
+    )
+
+
+def pass_rates(data: WeekData) -> list[PassRate]:
+    """Per test, in notebook order: how many graded submissions passed it."""
+    order: dict[tuple[str, str], list] = {}
+    for result in data.graded:
+        for test in result.tests:
+            order.setdefault((test.notebook, test.id), []).append(test)
+    rates = []
+    for (notebook, test_id), tests in order.items():
+        scored = [t for t in tests if t.status != "manual"]
+        rates.append(
+            PassRate(
+                id=test_id,
+                notebook=notebook,
+                hidden=any(t.hidden for t in tests),
+                max_points=max(t.max_points for t in tests),
+                attempted=len(scored),
+                passed=sum(1 for t in scored if t.status == "passed"),
+                mean_points=(
+                    statistics.fmean(t.points for t in scored) if scored else 0.0
+                ),
+            )
+        )
+    return rates
+
+
+def metric_series(data: WeekData) -> list[MetricSeries]:
+    found: dict[str, list] = {}
+    latest = {}
+    for result in data.graded:
+        for m in result.metrics:
+            found.setdefault(m.id, []).append((result.student, m.value, m.points, m.max_points))
+            latest[m.id] = m
+    return [
+        MetricSeries(
+            id=mid,
+            metric=latest[mid].metric,
+            target=latest[mid].target,
+            floor=latest[mid].floor,
+            direction=latest[mid].direction,
+            values=tuple(sorted(values)),
+        )
+        for mid, values in found.items()
+    ]
+
+
+def reviews(data: WeekData) -> list[Review]:
+    """Submissions an instructor should look at: integrity flags, grading errors, edited tests."""
+    out = []
+    for result in data.results:
+        reasons = list(result.flags)
+        if result.status == "error":
+            reasons += list(result.problems)
+        reasons += [p for p in result.problems if problem_reason(p) == "cell_modified"]
+        if reasons:
+            out.append(Review(result.student, tuple(dict.fromkeys(reasons))))
+    return sorted(out, key=lambda r: r.login.lower())
+
+
+def raw_score(result: SubmissionResult) -> float:
+    """Points before penalties (nbgrader's raw score)."""
+    return float(sum(t.points for t in result.tests) + sum(m.points for m in result.metrics))
+
+
+def penalty_points(result: SubmissionResult) -> float:
+    """Total penalty as a positive number, as nbgrader's late_submission_penalty."""
+    return float(-sum(p.points for p in result.penalties))
+
+
+def hours_from_deadline(data: WeekData) -> list[tuple[str, float]]:
+    if data.deadline is None:
+        return []
+    out = []
+    for s in data.students:
+        when = s.submitted_at
+        if when is not None:
+            out.append((s.login, (when - data.deadline).total_seconds() / 3600))
+    return out

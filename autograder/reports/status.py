@@ -1,0 +1,74 @@
+"""``autograder status WEEK``: where every student stands, as a terminal table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+
+from autograder.reports.data import WeekData
+from autograder.reports.html import fmt
+from autograder.reports.text import Labels
+from autograder.reports.week_report import format_late
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    login: str
+    name: str
+    collected: bool
+    state: str  # graded | error | not_graded | missing
+    score: float | None
+    max_score: float
+    late_seconds: float
+    feedback: str  # posted | pending | none | unknown
+    issue_number: int | None
+    problems: int
+    flags: int
+
+
+def status_rows(data: WeekData) -> list[StatusRow]:
+    rows = []
+    for s in data.students:
+        r = s.result
+        rows.append(
+            StatusRow(
+                login=s.login,
+                name=s.name,
+                collected=s.meta is not None,
+                state=s.state,
+                score=r.score if r is not None and r.status == "graded" else None,
+                max_score=data.max_score,
+                late_seconds=r.late_seconds if r is not None else 0.0,
+                feedback=s.feedback.state,
+                issue_number=s.feedback.issue_number,
+                problems=len(r.problems) if r is not None else 0,
+                flags=len(r.flags) if r is not None else 0,
+            )
+        )
+    return rows
+
+
+_STATE_STYLE = {"graded": "green", "error": "red", "not_graded": "yellow", "missing": "dim"}
+
+
+def status_table(data: WeekData, *, language: str) -> Table:
+    tx = Labels(language)
+    rows = status_rows(data)
+    table = Table(title=f"{data.title} ({data.week})")
+    for key in ("student", "name", "collected", "status", "score", "late", "feedback", "problems", "flags"):
+        table.add_column(tx(key), justify="right" if key in ("score", "problems", "flags") else "left")
+    for row in rows:
+        feedback = tx(f"fb_{row.feedback}") + (f" #{row.issue_number}" if row.issue_number else "")
+        table.add_row(
+            row.login,
+            row.name,
+            "✓" if row.collected else "✗",
+            f"[{_STATE_STYLE.get(row.state, '')}]{tx(f'state_{row.state}')}[/]",
+            f"{fmt(row.score)}/{fmt(row.max_score)}" if row.score is not None else "",
+            format_late(row.late_seconds, language),
+            feedback,
+            str(row.problems) if row.problems else "",
+            str(row.flags) if row.flags else "",
+        )
+    return table
