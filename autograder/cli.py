@@ -68,9 +68,22 @@ def cli(ctx: click.Context, course_dir: Path) -> None:
     ctx.obj = {"course_dir": course_dir, "course": None}
 
 
-def make_runner(name: str, course: Course | None = None) -> Runner:
+def make_runner(
+    name: str,
+    course: Course | None = None,
+    *,
+    image: str | None = None,
+    gpus: str | None = None,
+    jobs_per_gpu: int = 1,
+) -> Runner:
+    """The runner `name`, configured from the course and the command line."""
     from gpu_runner.runners import get_runner
 
+    if name == "docker":
+        default_image = course.config.image if course else "autograder-grading:latest"
+        return get_runner(
+            "docker", image=image, default_image=default_image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
+        )
     return get_runner(name)
 
 
@@ -179,6 +192,15 @@ def _summary(results: list, skipped: int, wall: float) -> Table:
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Parallel jobs (default: cores and memory)."
 )
+@click.option("--image", help="Docker runner: grading image for every job (default: course).")
+@click.option("--gpus", help='Docker runner: GPU ids, e.g. "0,1", or "none" (default: detected).')
+@click.option(
+    "--jobs-per-gpu",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Docker runner: jobs packed on one GPU.",
+)
 @click.option("--force", is_flag=True, help="Regrade unchanged submissions too.")
 @click.option(
     "--submitted-at",
@@ -195,6 +217,9 @@ def grade(
     runner: str | None,
     executor: str | None,
     jobs: int | None,
+    image: str | None,
+    gpus: str | None,
+    jobs_per_gpu: int,
     force: bool,
     submitted_at: datetime | None,
 ) -> None:
@@ -209,7 +234,9 @@ def grade(
     from autograder.submissions import read_local_folder
 
     course = _course(ctx)
-    runner_obj = make_runner(runner or course.config.runner, course)
+    runner_obj = make_runner(
+        runner or course.config.runner, course, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
+    )
     if executor == "ray" or (executor is None and course.config.executor == "ray"):
         from gpu_runner.executors import wrap_executor
 

@@ -73,7 +73,8 @@ for norm, raw in zip(host_norm, host_raw):
 print(f"[make-base] {n} host-only CA certificate(s) added", file=sys.stderr)
 EOF
     rm -f "$ROOTFS/tmp/host-ca-bundle.crt"
-    chroot "$ROOTFS" update-ca-certificates >/dev/null
+    chroot "$ROOTFS" update-ca-certificates >"$WORK/update-ca.log" 2>&1 \
+        || { cat "$WORK/update-ca.log" >&2; exit 1; }
 fi
 
 # Slim the rootfs: package caches and lists are not needed to run.

@@ -157,7 +157,22 @@ def build_image(*, plan: ImagePlan, root: Path, echo: Any = click.echo) -> str:
         repo, _, name = extra.rpartition(":")
         image.tag(repo, name)
     echo(f"built {image.short_id}: {', '.join(plan.tags)}")
+    _untag_older(client, plan, echo)
     return str(image.id)
+
+
+def _untag_older(client: Any, plan: ImagePlan, echo: Any) -> None:
+    """Drop this repo's older ``<kind>-<hash>`` tags (their layers go when unused)."""
+    repo = plan.primary.rpartition(":")[0]
+    prefix = f"{repo}:{plan.kind}-"
+    for old in client.images.list(name=repo):
+        for name in old.tags:
+            if name.startswith(prefix) and name not in plan.tags:
+                try:
+                    client.images.remove(name)
+                    echo(f"removed older tag {name}")
+                except Exception as exc:  # in use by a container: leave it
+                    echo(f"kept {name}: {exc}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,456 @@
+"""DockerRunner: one fresh, locked-down container per job, through the docker SDK.
+
+The job's files go in with ``put_archive`` and the result comes out with
+``get_archive`` (no bind mounts), so the daemon may be remote (``DOCKER_HOST``).
+What the container is allowed to do is decided by `gpu_runner.spec`; this
+module only translates that spec, moves files, enforces the wall clock and
+cleans up. Every container is labelled with its job and its owner process and
+removed (with its volume) whatever happens; `prepare` removes the leftovers of
+an owner that died (a coordinator killed with SIGKILL).
+
+Outcomes: the executor's result.json when there is one; otherwise a wall-clock
+kill is a TIMEOUT, an OOM kill is MEMORY, and anything else is an
+``infra_error`` (ours, never the student's).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import socket
+import tarfile
+import threading
+import time
+from dataclasses import replace
+from typing import Any
+
+import requests
+from docker import DockerClient, from_env  # type: ignore[attr-defined]
+
+# docker: the SDK. (The repo's docker/ folder looks like a namespace package to ruff and
+# mypy run from the repo root, hence the ignores; at runtime the installed SDK wins.)
+from docker.errors import DockerException, ImageNotFound, NotFound  # type: ignore[import-not-found]
+from docker.types import DeviceRequest, LogConfig, Mount  # type: ignore[import-not-found]
+
+from gpu_runner.gpus import GpuLease, GpuRequestError, GpuSlots, detect_gpus, parse_devices
+from gpu_runner.job import Job, RunOutput, RunStatus, infra_error
+from gpu_runner.runners.base import Runner, RunnerUnavailable, job_tar
+from gpu_runner.spec import (
+    EXEC_HOME,
+    JOB_DIR,
+    JOB_LABEL,
+    KERNELS_DIR,
+    OWNER_LABEL,
+    OWNER_START_LABEL,
+    PYTHON,
+    RESULTS_DIR,
+    RUNNER_HASH_LABEL,
+    RUNNER_LABEL,
+    ContainerSpec,
+    container_spec,
+    runner_sources_hash,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IMAGE = "autograder-grading:latest"
+KILL_GRACE_S = 30.0
+RESULT_LIMIT_BYTES = 512 * 2**20
+BUILD_HINT = "build it with `autograder image build` (see docker/README.md)"
+
+
+def create_kwargs(spec: ContainerSpec) -> dict[str, Any]:
+    """`ContainerSpec` -> keyword arguments of ``client.containers.create``."""
+    return {
+        "image": spec.image,
+        "command": list(spec.command),
+        "user": spec.user,
+        "working_dir": spec.working_dir,
+        "environment": dict(spec.env),
+        "labels": dict(spec.labels),
+        "mem_limit": f"{spec.mem_limit_mb}m",
+        "memswap_limit": f"{spec.memswap_limit_mb}m",
+        "nano_cpus": spec.nano_cpus,
+        "pids_limit": spec.pids_limit,
+        "tmpfs": dict(spec.tmpfs),
+        "mounts": [Mount(target=spec.volume, source=None, type="volume")],
+        "read_only": spec.read_only,
+        "network_mode": spec.network_mode,
+        "cap_drop": list(spec.cap_drop),
+        "cap_add": list(spec.cap_add),
+        "security_opt": list(spec.security_opt),
+        "init": spec.init,
+        "log_config": LogConfig(
+            type="json-file", config={"max-size": spec.log_max_size, "max-file": "1"}
+        ),
+        "device_requests": [
+            DeviceRequest(
+                driver=r.driver,
+                device_ids=list(r.device_ids),
+                capabilities=[list(c) for c in r.capabilities],
+            )
+            for r in spec.device_requests
+        ],
+        "stdin_open": False,
+        "tty": False,
+    }
+
+
+def job_archive(job: Job) -> bytes:
+    """The /job volume's content: job files plus the executor's private folders."""
+    now = int(time.time())
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path, mode in [
+            (f"{JOB_DIR}/work", 0o755),
+            (RESULTS_DIR, 0o700),
+            (EXEC_HOME, 0o700),
+            (f"{EXEC_HOME}/runtime", 0o700),
+            (KERNELS_DIR, 0o755),
+        ]:
+            name = path.removeprefix(f"{JOB_DIR}/")
+            info = tarfile.TarInfo(f"./{name}")
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, mode, now
+            tar.addfile(info)
+        with tarfile.open(fileobj=io.BytesIO(job_tar(job, prefix=".")), mode="r") as src:
+            for member in src.getmembers():
+                member.mtime = now
+                tar.addfile(member, src.extractfile(member) if member.isfile() else None)
+    return buf.getvalue()
+
+
+def _proc_start_ticks(pid: int) -> str:
+    """Start time of `pid` in clock ticks since boot ('' when unknown)."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 - tiny file
+    except OSError:
+        return ""
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else ""
+
+
+def _owner_alive(owner: str, start: str, hostname: str) -> bool:
+    """False only when we can tell the owning process is gone."""
+    host, _, pid_text = owner.rpartition(":")
+    if host != hostname or not pid_text.isdigit():
+        return True  # another machine's coordinator: not ours to judge
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    current = _proc_start_ticks(pid)
+    return not (start and current and current != start)
+
+
+def _read_tar_file(chunks: Any, limit: int) -> bytes:
+    data = io.BytesIO()
+    for chunk in chunks:
+        data.write(chunk)
+        if data.tell() > limit + 1024 * 1024:
+            raise ValueError(f"result larger than {limit} bytes")
+    data.seek(0)
+    with tarfile.open(fileobj=data, mode="r") as tar:
+        member = next(m for m in tar.getmembers() if m.isfile())
+        handle = tar.extractfile(member)
+        assert handle is not None
+        return handle.read()
+
+
+class DockerRunner(Runner):
+    """Runs each job in a fresh sandbox container (see module docstring).
+
+    Options (keyword-only, also reachable as ``get_runner("docker", **options)``):
+    ``image`` overrides every job's image; ``default_image`` is for jobs that
+    name none and is the one `prepare` checks (default autograder-grading:latest;
+    pass the course's ``image``); ``gpus`` lists device ids ("0,1", "none";
+    default: `AUTOGRADER_GPUS`, else nvidia-smi); ``jobs_per_gpu`` packs small
+    jobs on one GPU; ``kill_grace_s`` is added to the job's total timeout
+    before the container is killed; ``base_url`` names the daemon (default:
+    the environment's DOCKER_HOST); ``allow_stale_image`` accepts an image
+    built from other gpu_runner sources.
+    """
+
+    name = "docker"
+    sandboxed = True
+
+    def __init__(
+        self,
+        *,
+        image: str | None = None,
+        default_image: str = DEFAULT_IMAGE,
+        gpus: str | list[str] | tuple[str, ...] | None = None,
+        jobs_per_gpu: int = 1,
+        kill_grace_s: float = KILL_GRACE_S,
+        base_url: str | None = None,
+        allow_stale_image: bool = False,
+        gpu_wait_s: float | None = None,
+        python: str = PYTHON,
+        client: DockerClient | None = None,
+    ) -> None:
+        self.image = image
+        self._default_image = default_image
+        self.kill_grace_s = kill_grace_s
+        self.base_url = base_url
+        self.allow_stale_image = allow_stale_image
+        self.gpu_wait_s = gpu_wait_s
+        self.python = python
+        self._gpus_option = parse_devices(gpus)
+        self._jobs_per_gpu = jobs_per_gpu
+        self._client = client
+        self._slots: GpuSlots | None = None
+        self._checked_images: dict[str, str | None] = {}
+        self._lock = threading.Lock()
+        self._prepared = False
+        self.hostname = socket.gethostname()
+        self.owner = f"{self.hostname}:{os.getpid()}"
+        self.owner_start = _proc_start_ticks(os.getpid())
+
+    # -- lifecycle --------------------------------------------------------------
+
+    @property
+    def default_image(self) -> str:
+        return self.image or self._default_image
+
+    @property
+    def client(self) -> DockerClient:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    @property
+    def gpu_slots(self) -> GpuSlots:
+        if self._slots is None:
+            devices = self._gpus_option if self._gpus_option is not None else detect_gpus()
+            self._slots = GpuSlots(devices=devices, jobs_per_gpu=self._jobs_per_gpu)
+        return self._slots
+
+    def _connect(self) -> DockerClient:
+        where = self.base_url or os.environ.get("DOCKER_HOST") or "the default socket"
+        try:
+            client = DockerClient(base_url=self.base_url) if self.base_url else from_env()
+            client.ping()
+        except (DockerException, requests.RequestException, OSError) as exc:
+            raise RunnerUnavailable(
+                f"no Docker daemon answers at {where} ({type(exc).__name__}: {exc}). "
+                "Start it (e.g. `.ci/docker-engine.sh`), set DOCKER_HOST, or use "
+                "`--runner process` for trusted code only."
+            ) from exc
+        return client
+
+    def prepare(self) -> None:
+        """Daemon and default image present and fresh; leftovers of dead owners removed."""
+        with self._lock:
+            self._checked_images.clear()
+            problem = self._image_problem(self.default_image)
+            if problem:
+                raise RunnerUnavailable(problem)
+            self.cleanup_leftovers()
+            self.gpu_slots  # noqa: B018 - detect the GPUs once, before any job
+            self._prepared = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                try:
+                    self._client.close()
+                except Exception:  # closing must not fail a batch
+                    pass
+                self._client = None
+            self._prepared = False
+
+    def cleanup_leftovers(self) -> list[str]:
+        """Remove containers (and volumes) whose owner process is gone; their ids."""
+        removed = []
+        for container in self.client.containers.list(
+            all=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
+        ):
+            labels = container.labels or {}
+            owner = labels.get(OWNER_LABEL, "")
+            if _owner_alive(owner, labels.get(OWNER_START_LABEL, ""), self.hostname):
+                continue
+            try:
+                container.remove(force=True, v=True)
+                removed.append(container.id)
+                log.info("removed leftover container %s of %s", container.short_id, owner)
+            except NotFound:
+                pass
+        return removed
+
+    def containers(self, job_id: str | None = None) -> list[Any]:
+        """This runner's containers on the daemon (all owners), optionally of one job."""
+        label = f"{JOB_LABEL}={job_id}" if job_id else f"{RUNNER_LABEL}={self.name}"
+        return list(self.client.containers.list(all=True, filters={"label": label}))
+
+    def _image_problem(self, image: str) -> str | None:
+        """Why `image` cannot be used (missing, stale), or None; cached per image."""
+        if image in self._checked_images:
+            return self._checked_images[image]
+        problem: str | None = None
+        try:
+            labels = self.client.images.get(image).labels or {}
+        except ImageNotFound:
+            problem = f"the grading image {image!r} is missing: {BUILD_HINT}"
+        else:
+            built = labels.get(RUNNER_HASH_LABEL)
+            current = runner_sources_hash()
+            if built and built != current and not self.allow_stale_image:
+                problem = (
+                    f"the grading image {image!r} is stale: it was built from other "
+                    f"gpu_runner sources (image {built[:12]}, here {current[:12]}); "
+                    f"rebuild it: {BUILD_HINT}"
+                )
+        self._checked_images[image] = problem
+        return problem
+
+    # -- one job ----------------------------------------------------------------
+
+    def run(self, job: Job) -> RunOutput:
+        started = time.monotonic()
+        try:
+            if not self._prepared:
+                self.prepare()
+            image = self.image or job.image or self._default_image
+            with self._lock:
+                problem = self._image_problem(image)
+            if problem:
+                return infra_error(job.job_id, problem, self.name)
+            lease, note = self._lease(job)
+        except (RunnerUnavailable, GpuRequestError, TimeoutError) as exc:
+            return infra_error(job.job_id, str(exc), self.name)
+        except (DockerException, requests.RequestException) as exc:
+            return infra_error(job.job_id, f"Docker error: {exc}"[:1000], self.name)
+        try:
+            output = self._run_container(job, image=image, lease=lease)
+        except (DockerException, requests.RequestException, OSError, ValueError) as exc:
+            output = infra_error(job.job_id, f"Docker error: {exc}"[:1000], self.name)
+        finally:
+            self.gpu_slots.release(lease)
+        if note and not output.message:
+            output = replace(output, message=note)
+        return output.with_runner(self.name, round(time.monotonic() - started, 3))
+
+    def _lease(self, job: Job) -> tuple[GpuLease, str]:
+        """The job's GPUs; CPU (with a note) when optional and the machine has none."""
+        wanted = job.resources.gpus
+        if wanted <= 0:
+            return GpuLease(), ""
+        slots = self.gpu_slots
+        if not slots.devices and job.resources.gpu_optional:
+            return GpuLease(), "no GPU on this machine: ran on the CPU"
+        try:
+            slots.check(wanted)
+        except GpuRequestError as exc:
+            raise GpuRequestError(
+                f"{exc}; this week requires a GPU (gpu_optional = false): grade it on a "
+                "GPU machine or allow the CPU in assignment.toml"
+            ) from exc
+        return slots.acquire(wanted, timeout_s=self.gpu_wait_s), ""
+
+    def spec_for(self, job: Job, *, image: str, lease: GpuLease) -> ContainerSpec:
+        return container_spec(
+            job,
+            image=image,
+            owner=self.owner,
+            owner_start=self.owner_start,
+            gpu_ids=lease.device_ids,
+            gpu_shared=lease.shared,
+            gpu_memory_fraction=lease.memory_fraction,
+            runner=self.name,
+            python=self.python,
+        )
+
+    def _run_container(self, job: Job, *, image: str, lease: GpuLease) -> RunOutput:
+        spec = self.spec_for(job, image=image, lease=lease)
+        inside = replace(
+            job, env={**job.env, **spec.kernel_env}, gpu_ids=lease.device_ids, image=image
+        )
+        container = None
+        try:
+            container = self.client.containers.create(**create_kwargs(spec))
+            if not container.put_archive(JOB_DIR, job_archive(inside)):
+                raise DockerException("put_archive refused the job files")
+            container.start()
+            limit = job.total_timeout_s + self.kill_grace_s
+            timed_out = self._wait(container, limit)
+            container.reload()
+            state = container.attrs.get("State", {})
+            return self._outcome(job, container, state, timed_out=timed_out)
+        finally:
+            if container is not None:
+                self._remove(container)
+
+    def _wait(self, container: Any, limit: float) -> bool:
+        """Wait for the container to exit; kill it at `limit` seconds. True if killed."""
+        deadline = time.monotonic() + limit
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                container.wait(timeout=max(1.0, remaining))
+                return False
+            except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+                if deadline - time.monotonic() > 1.0:
+                    raise  # not our timeout: the daemon went away
+        try:
+            container.kill()
+        except NotFound:
+            pass
+        except DockerException as exc:  # already exited between wait and kill
+            log.debug("kill after timeout: %s", exc)
+        container.wait(timeout=60)
+        return True
+
+    def _outcome(self, job: Job, container: Any, state: dict, *, timed_out: bool) -> RunOutput:
+        oom = bool(state.get("OOMKilled"))
+        memory = f"memory limit exceeded ({job.resources.memory_mb} MB): the sandbox was killed"
+        try:
+            bits, stat = container.get_archive(f"{RESULTS_DIR}/result.json")
+            if int(stat.get("size", 0)) > RESULT_LIMIT_BYTES:
+                return infra_error(job.job_id, "the executor's result is too large", self.name)
+            raw = _read_tar_file(bits, RESULT_LIMIT_BYTES)
+        except NotFound:
+            raw = None
+        if raw is not None:
+            output = RunOutput.from_json(raw)
+            if output.job_id != job.job_id:
+                return infra_error(job.job_id, "the result belongs to another job", self.name)
+            if oom and output.status in (RunStatus.KERNEL_DIED, RunStatus.MEMORY):
+                output = replace(output, status=RunStatus.MEMORY, message=memory)
+            return output
+        if timed_out:
+            return RunOutput(
+                job_id=job.job_id,
+                status=RunStatus.TIMEOUT,
+                message=f"the job ran longer than {job.total_timeout_s:.0f} s and was stopped",
+            )
+        if oom:
+            return RunOutput(job_id=job.job_id, status=RunStatus.MEMORY, message=memory)
+        try:
+            tail = container.logs(tail=40).decode("utf-8", "replace")[-2000:]
+        except DockerException:
+            tail = ""
+        return infra_error(
+            job.job_id,
+            f"the executor exited {state.get('ExitCode')} without a result: {tail}",
+            self.name,
+        )
+
+    def _remove(self, container: Any) -> None:
+        for attempt in range(3):
+            try:
+                container.remove(force=True, v=True)
+                return
+            except NotFound:
+                return
+            except DockerException as exc:  # e.g. "removal already in progress"
+                if attempt == 2:
+                    log.warning("could not remove container %s: %s", container.short_id, exc)
+                time.sleep(0.5)
+
+
+__all__ = ["DEFAULT_IMAGE", "DockerRunner", "create_kwargs", "job_archive"]

@@ -1,0 +1,217 @@
+"""The sandbox container for one job, as plain data.
+
+`container_spec` is pure: the same Job and options give an equal
+`ContainerSpec`, with no daemon involved, so the sandbox's every setting is
+tested by equality. `DockerRunner` only translates a spec into
+``client.containers.create(...)``.
+
+Inside the container (see docker/README.md):
+
+- ``/job`` is an anonymous volume filled with ``put_archive`` before start, all
+  root-owned: ``job.json``, ``work/`` (the job's files, read-only to the
+  kernel), ``results/`` and ``exec/`` (0700: the executor's), ``kernels/``
+  (connection files made readable for the kernel's user).
+- ``/tmp`` is the only place the kernel can write: a size-capped tmpfs that is
+  its HOME, TMPDIR and working folder (``/tmp/work``, a copy of ``work/``).
+- The executor runs as uid 0 holding only CAP_SETUID/CAP_SETGID (to start the
+  kernel as another user) and CAP_KILL (to interrupt and stop it); it starts
+  the kernel through `setpriv` as uid 2000 with no capabilities and
+  no-new-privileges, so the kernel can neither write the results nor signal
+  the executor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gpu_runner.job import Job
+
+LABEL_PREFIX = "org.autograder"
+#: every container the runner starts carries this label (value: the runner name)
+RUNNER_LABEL = f"{LABEL_PREFIX}.runner"
+JOB_LABEL = f"{LABEL_PREFIX}.job"
+#: "<hostname>:<pid>" of the coordinator process that started the container
+OWNER_LABEL = f"{LABEL_PREFIX}.owner"
+#: start time of that process (clock ticks since boot), against pid reuse
+OWNER_START_LABEL = f"{LABEL_PREFIX}.owner-start"
+#: image label: hash of the gpu_runner sources baked into the image
+RUNNER_HASH_LABEL = f"{LABEL_PREFIX}.runner-hash"
+#: image label: hash of everything that went into the image (Dockerfile, pins, sources)
+INPUTS_HASH_LABEL = f"{LABEL_PREFIX}.inputs-hash"
+
+PYTHON = "/opt/venv/bin/python"
+JOB_DIR = "/job"
+RESULTS_DIR = f"{JOB_DIR}/results"
+EXEC_HOME = f"{JOB_DIR}/exec"
+KERNELS_DIR = f"{JOB_DIR}/kernels"
+SCRATCH_DIR = "/tmp"
+KERNEL_WORKDIR = f"{SCRATCH_DIR}/work"
+EXECUTOR_USER = "0:0"
+KERNEL_UID = 2000
+KERNEL_GID = 2000
+#: what the executor needs: start the kernel as another user (SETUID/SETGID), and
+#: interrupt or stop it (KILL: the kernel's uid differs). Nothing else.
+EXECUTOR_CAPS = ("KILL", "SETGID", "SETUID")
+#: the container's log (executor stderr, and whatever the kernel writes to fd 1/2)
+LOG_MAX_SIZE = "1m"
+
+
+@dataclass(frozen=True)
+class GpuRequest:
+    """One Docker device request: these GPU ids with the ``gpu`` capability."""
+
+    device_ids: tuple[str, ...]
+    capabilities: tuple[tuple[str, ...], ...] = (("gpu",),)
+    driver: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    image: str
+    command: tuple[str, ...]
+    user: str
+    working_dir: str
+    env: Mapping[str, str]
+    labels: Mapping[str, str]
+    #: environment the executor passes on to the kernel (through job.json)
+    kernel_env: Mapping[str, str]
+    mem_limit_mb: int
+    memswap_limit_mb: int
+    nano_cpus: int
+    pids_limit: int
+    tmpfs: Mapping[str, str]
+    volume: str = JOB_DIR
+    read_only: bool = True
+    network_mode: str = "none"
+    cap_drop: tuple[str, ...] = ("ALL",)
+    cap_add: tuple[str, ...] = EXECUTOR_CAPS
+    security_opt: tuple[str, ...] = ("no-new-privileges",)
+    init: bool = True
+    log_max_size: str = LOG_MAX_SIZE
+    device_requests: tuple[GpuRequest, ...] = field(default=())
+
+
+def kernel_argv(*, python: str = PYTHON) -> list[str]:
+    """The kernel command: drop to the kernel's user, no capabilities, own HOME.
+
+    Run by the executor (uid 0, CAP_SETUID/SETGID/KILL only). jupyter_client writes
+    the connection file 0600, so it is first copied readable into KERNELS_DIR
+    (root-owned, the kernel cannot plant links there). As the kernel's user:
+    volunteer first for the OOM killer (the executor must survive to report),
+    copy the job's files into the tmpfs and start there, so what the kernel
+    writes stays within the tmpfs cap. No braces in the scripts:
+    jupyter_client substitutes ``{name}``.
+    """
+    outer = (
+        f'k={KERNELS_DIR}/"$(basename "$0")" && install -m 644 "$0" "$k" && '
+        f"exec setpriv --reuid={KERNEL_UID} --regid={KERNEL_GID} --clear-groups "
+        '--inh-caps=-all --bounding-set=-all --no-new-privs /bin/sh -c "$1" "$k"'
+    )
+    inner = (
+        "echo 1000 > /proc/self/oom_score_adj; "
+        f"mkdir -p {KERNEL_WORKDIR} && cp -Rn {JOB_DIR}/work/. {KERNEL_WORKDIR}/ && "
+        f'cd {KERNEL_WORKDIR} && exec {shlex.quote(python)} -m ipykernel_launcher -f "$0"'
+    )
+    return ["/bin/sh", "-c", outer, "{connection_file}", inner]
+
+
+def executor_command(*, python: str = PYTHON) -> tuple[str, ...]:
+    return (
+        python, "-m", "gpu_runner.executor",
+        "--job", JOB_DIR,
+        "--results", RESULTS_DIR,
+        "--scratch", SCRATCH_DIR,
+        "--kernel-argv", json.dumps(kernel_argv(python=python)),
+    )  # fmt: skip
+
+
+def gpu_env(*, device_ids: Sequence[str], shared: bool, memory_fraction: float) -> dict[str, str]:
+    """Framework settings for the kernel on the GPUs it was given.
+
+    Shared GPU: TensorFlow grows its memory instead of taking the whole card,
+    and JAX is capped at its share (TensorFlow has no per-process cap by
+    environment; growth is what keeps packed jobs apart).
+    """
+    if not device_ids:
+        return {}
+    env = {"TF_FORCE_GPU_ALLOW_GROWTH": "true", "XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
+    if shared:
+        env["XLA_PYTHON_CLIENT_MEM_FRACTION"] = f"{0.9 * memory_fraction:.2f}"
+    return env
+
+
+def container_spec(
+    job: Job,
+    *,
+    image: str,
+    owner: str,
+    owner_start: str = "",
+    gpu_ids: Sequence[str] = (),
+    gpu_shared: bool = False,
+    gpu_memory_fraction: float = 1.0,
+    runner: str = "docker",
+    python: str = PYTHON,
+) -> ContainerSpec:
+    """The container that runs `job`: pure, no daemon, equal inputs give equal specs."""
+    res = job.resources
+    memory_mb = res.memory_mb  # executor and kernel together, no swap
+    kernel_env = gpu_env(device_ids=gpu_ids, shared=gpu_shared, memory_fraction=gpu_memory_fraction)
+    env = {
+        "HOME": EXEC_HOME,
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "JUPYTER_RUNTIME_DIR": f"{EXEC_HOME}/runtime",
+        "JUPYTER_CONFIG_DIR": f"{EXEC_HOME}/config",
+        "JUPYTER_DATA_DIR": f"{EXEC_HOME}/data",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **kernel_env,
+    }
+    labels = {
+        RUNNER_LABEL: runner,
+        JOB_LABEL: job.job_id,
+        OWNER_LABEL: owner,
+        OWNER_START_LABEL: owner_start,
+    }
+    return ContainerSpec(
+        image=image,
+        command=executor_command(python=python),
+        user=EXECUTOR_USER,
+        working_dir=JOB_DIR,
+        env=env,
+        labels=labels,
+        kernel_env=kernel_env,
+        mem_limit_mb=memory_mb,
+        memswap_limit_mb=memory_mb,
+        nano_cpus=int(round(res.cpus * 1e9)),
+        pids_limit=res.pids,
+        tmpfs={SCRATCH_DIR: f"size={res.scratch_mb}m,mode=1777"},
+        device_requests=(GpuRequest(device_ids=tuple(gpu_ids)),) if gpu_ids else (),
+    )
+
+
+def runner_sources_hash(root: Path | None = None) -> str:
+    """sha256 of the gpu_runner sources (what the image runs as the executor)."""
+    if root is None:
+        root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if "__pycache__" in rel.split("/") or "tests" in rel.split("/"):
+            continue
+        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+__all__ = [
+    "ContainerSpec",
+    "GpuRequest",
+    "container_spec",
+    "executor_command",
+    "gpu_env",
+    "kernel_argv",
+    "runner_sources_hash",
+]
