@@ -173,8 +173,7 @@ def gather_week(
 
     w = course.week(week)
     by_login = {
-        r.student: r
-        for r in (GradebookStore(course).results(week) if results is None else results)
+        r.student: r for r in (GradebookStore(course).results(week) if results is None else results)
     }
     people = course_roster(course) if roster is None else roster
     collected = set(course.submitted_logins(week))

@@ -99,17 +99,25 @@ def _week_row(s: StudentWeek, data: WeekData, metric_ids: Sequence[str]) -> dict
     return row
 
 
-def course_rows(course: Course, weeks: Sequence[WeekData]) -> tuple[list[str], list[dict[str, str]]]:
+def course_rows(
+    course: Course, weeks: Sequence[WeekData]
+) -> tuple[list[str], list[dict[str, str]]]:
     """One row per student of any week (or the roster): score per week, total, max total.
 
     A week without a graded result is left blank (not yet graded, or not submitted);
     the total counts it as zero.
     """
     roster = course_roster(course)
-    logins = sorted(
-        set(roster) | {s.login for w in weeks for s in w.students}, key=str.lower
-    )
-    columns = ["login", "student_id", "name", "section", *[w.week for w in weeks], "total", "max_total"]
+    logins = sorted(set(roster) | {s.login for w in weeks for s in w.students}, key=str.lower)
+    columns = [
+        "login",
+        "student_id",
+        "name",
+        "section",
+        *[w.week for w in weeks],
+        "total",
+        "max_total",
+    ]
     max_total = sum(w.max_score for w in weeks)
     by_week = {w.week: {s.login: s for s in w.students} for w in weeks}
     rows = []

@@ -80,7 +80,7 @@ def table(
     return (
         f'<table id="{escape(table_id)}">'
         + (f"<thead><tr>{head}</tr></thead>" if head else "")
-        +         f"<tbody>{''.join(body)}</tbody></table>"
+        + f"<tbody>{''.join(body)}</tbody></table>"
     )
 
 

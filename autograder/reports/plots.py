@@ -1,9 +1,10 @@
 """The report's figures: matplotlib on the Agg canvas, PNG bytes out.
 
-Figures are built with `matplotlib.figure.Figure` (no pyplot global state), so
-rendering is headless and safe in any thread. Titles live in the HTML; plots
-carry axis labels in the plot language: Korean when a Hangul font is installed,
-otherwise English (never boxes for missing glyphs).
+Figures are built with `matplotlib.figure.Figure` and saved straight to PNG
+(Agg), never through pyplot: no display, no global backend switch, no shared
+state. Titles live in the HTML; plots carry axis labels in the plot language:
+Korean when a Hangul font is installed, otherwise English (never boxes for
+missing glyphs).
 """
 
 from __future__ import annotations
@@ -13,22 +14,20 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-import matplotlib
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg", force=False)
-
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from autograder.reports.data import WeekData  # noqa: E402
-from autograder.reports.stats import (  # noqa: E402
+from autograder.reports.data import WeekData
+from autograder.reports.stats import (
     MetricSeries,
     failure_counts,
     hours_from_deadline,
     pass_rates,
 )
-from autograder.reports.text import Labels  # noqa: E402
+from autograder.reports.text import Labels
 
 GREEN, ORANGE, RED, BLUE, GREY = "#2e7d32", "#ef6c00", "#c62828", "#1565c0", "#757575"
 DPI = 110
@@ -48,9 +47,9 @@ class PlotStyle:
             return cls("en", None)
         return cls(language, font)
 
-    def rc(self) -> dict[str, object]:
+    def rc(self) -> dict[str, Any]:
         families = [self.font, "DejaVu Sans"] if self.font else ["DejaVu Sans"]
-        return {"font.family": families, "axes.unicode_minus": False, "font.size": 9}
+        return {"font.family": families, "axes.unicode_minus": False, "font.size": 10}
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,8 @@ class Plot:
 
 
 def _render(name: str, style: PlotStyle, draw: Callable[[Figure], None], *, height: float) -> Plot:
-    with rc_context(style.rc()):
-        fig = Figure(figsize=(7.2, height), dpi=DPI, layout="constrained")
+    with rc_context(style.rc()):  # type: ignore[arg-type]  # rc keys typed as Literals
+        fig = Figure(figsize=(6.4, height), dpi=DPI, layout="constrained")
         draw(fig)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI)
@@ -89,8 +88,8 @@ def score_distribution(data: WeekData, style: PlotStyle) -> Plot | None:
         ax.axvline(median, color=GREEN, linestyle=":", label=f"{tx('median')} {median:.2f}")
         ax.set_xlabel(f"{tx('score')} (/ {data.max_score:g})")
         ax.set_ylabel(tx("students_count"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="upper left")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="best")
 
     return _render("score_distribution", style, draw, height=3.0)
 
@@ -128,7 +127,9 @@ def metric_plot(series: MetricSeries, style: PlotStyle) -> Plot:
         xs = list(range(len(points)))
         colors = [GREEN if p >= m else ORANGE if p > 0 else RED for _, _, p, m in points]
         ax.scatter(xs, [v for _, v, _, _ in points], c=colors, zorder=3)
-        ax.axhline(series.target, color=GREEN, linestyle="--", label=f"{tx('target')} {series.target:g}")
+        ax.axhline(
+            series.target, color=GREEN, linestyle="--", label=f"{tx('target')} {series.target:g}"
+        )
         ax.axhline(series.floor, color=RED, linestyle=":", label=f"{tx('floor')} {series.floor:g}")
         names = [login for login, _, _, _ in points]
         if _short(names):
@@ -162,14 +163,19 @@ def submission_times(data: WeekData, style: PlotStyle) -> Plot | None:
         edges = [lo - (lo % width) + i * width for i in range(int(span // width) + 3)]
         on_time = [h for h in values if h <= 0]
         late = [h for h in values if h > 0]
-        ax.hist([on_time, late], bins=edges, stacked=True, color=[GREEN, RED],
-                label=[tx("on_time"), tx("late")])
+        ax.hist(
+            [on_time, late],
+            bins=edges,
+            stacked=True,
+            color=[GREEN, RED],
+            label=[tx("on_time"), tx("late")],
+        )
         ax.axvline(0, color="black", linewidth=1.2)
         ax.text(0, ax.get_ylim()[1] * 0.95, f" {tx('deadline')}", va="top", fontsize=8)
         ax.set_xlabel(tx("hours_from_deadline"))
         ax.set_ylabel(tx("students_count"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="upper left")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="best")
 
     return _render("submission_times", style, draw, height=3.0)
 
@@ -209,15 +215,14 @@ def failures(data: WeekData, style: PlotStyle) -> Plot | None:
         ax.barh(ys, list(counts.values()), color=RED)
         ax.set_yticks(ys, names)
         ax.set_xlabel(tx("count"))
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
     return _render("failures", style, draw, height=0.9 + 0.35 * len(counts))
 
 
 def score_by_week(weeks: list[WeekData], style: PlotStyle) -> Plot | None:
     series = [
-        (w.week, [100 * r.score / w.max_score for r in w.graded if w.max_score])
-        for w in weeks
+        (w.week, [100 * r.score / w.max_score for r in w.graded if w.max_score]) for w in weeks
     ]
     series = [(name, values) for name, values in series if values]
     if not series:

@@ -175,9 +175,7 @@ def pass_rates(data: WeekData) -> list[PassRate]:
                 max_points=max(t.max_points for t in tests),
                 attempted=len(scored),
                 passed=sum(1 for t in scored if t.status == "passed"),
-                mean_points=(
-                    statistics.fmean(t.points for t in scored) if scored else 0.0
-                ),
+                mean_points=(statistics.fmean(t.points for t in scored) if scored else 0.0),
             )
         )
     return rates

@@ -56,8 +56,20 @@ def status_table(data: WeekData, *, language: str) -> Table:
     tx = Labels(language)
     rows = status_rows(data)
     table = Table(title=f"{data.title} ({data.week})")
-    for key in ("student", "name", "collected", "status", "score", "late", "feedback", "problems", "flags"):
-        table.add_column(tx(key), justify="right" if key in ("score", "problems", "flags") else "left")
+    for key in (
+        "student",
+        "name",
+        "collected",
+        "status",
+        "score",
+        "late",
+        "feedback",
+        "problems",
+        "flags",
+    ):
+        table.add_column(
+            tx(key), justify="right" if key in ("score", "problems", "flags") else "left"
+        )
     for row in rows:
         feedback = tx(f"fb_{row.feedback}") + (f" #{row.issue_number}" if row.issue_number else "")
         table.add_row(

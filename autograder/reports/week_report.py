@@ -125,21 +125,23 @@ def render_week_html(
     links = feedback_links or {}
     summary = summarise(data)
     parts: list[str] = []
-    deadline = (
-        data.deadline.strftime("%Y-%m-%d %H:%M %z") if data.deadline else tx("no_deadline")
-    )
+    deadline = data.deadline.strftime("%Y-%m-%d %H:%M %z") if data.deadline else tx("no_deadline")
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     parts.append(
-        h.paragraph(f"{data.week} · {tx('deadline')}: {deadline} · {tx('generated')}: {stamp}", css="meta")
+        h.paragraph(
+            f"{data.week} · {tx('deadline')}: {deadline} · {tx('generated')}: {stamp}", css="meta"
+        )
     )
     if language == "ko" and style.language != "ko":
         parts.append(h.paragraph(tx("font_fallback"), css="note"))
 
     def plot(key: str, alt: str) -> str:
-        return h.image(plots[key], alt=alt) if key in plots else h.paragraph(tx("no_data"), css="meta")
+        return (
+            h.image(plots[key], alt=alt) if key in plots else h.paragraph(tx("no_data"), css="meta")
+        )
 
     summary_rows = [
-        (tx("students"), h.Cell(str(summary.students), numeric=True)),
+        (tx("students_count"), h.Cell(str(summary.students), numeric=True)),
         (tx("roster"), h.Cell(str(data.on_roster), numeric=True)),
         (tx("collected"), h.Cell(str(summary.collected), numeric=True)),
         (tx("graded"), h.Cell(str(summary.graded), numeric=True)),
@@ -156,8 +158,14 @@ def render_week_html(
     ]
     parts.append(
         '<div class="grid">'
-        + h.section(tx("summary"), h.table(None, summary_rows, table_id="summary"), anchor="summary")
-        + h.section(tx("score_distribution"), plot("score_distribution", tx("score_distribution")), anchor="scores")
+        + h.section(
+            tx("summary"), h.table(None, summary_rows, table_id="summary"), anchor="summary"
+        )
+        + h.section(
+            tx("score_distribution"),
+            plot("score_distribution", tx("score_distribution")),
+            anchor="scores",
+        )
         + "</div>"
     )
 
@@ -167,7 +175,14 @@ def render_week_html(
             tx("test_pass_rates"),
             plot("test_pass_rates", tx("test_pass_rates")),
             h.table(
-                [tx("test"), tx("hidden"), tx("points"), tx("passed"), tx("pass_rate"), tx("avg_points")],
+                [
+                    tx("test"),
+                    tx("hidden"),
+                    tx("points"),
+                    tx("passed"),
+                    tx("pass_rate"),
+                    tx("avg_points"),
+                ],
                 [
                     [
                         h.Cell(r.id),
@@ -194,15 +209,24 @@ def render_week_html(
             blocks.append(plot(f"metric_{m.id}", m.id))
             blocks.append(
                 h.table(
-                    [tx("metric"), tx("target"), tx("floor"), tx("reached_target"), tx("mean"), tx("no_value")],
-                    [[
-                        m.metric,
-                        h.num(m.target, digits=4),
-                        h.num(m.floor, digits=4),
-                        h.Cell(f"{m.reached}/{len(m.values)}", numeric=True),
-                        h.num(sum(valued) / len(valued) if valued else None, digits=4),
-                        h.Cell(str(len(m.values) - len(valued)), numeric=True),
-                    ]],
+                    [
+                        tx("metric"),
+                        tx("target"),
+                        tx("floor"),
+                        tx("reached_target"),
+                        tx("mean"),
+                        tx("no_value"),
+                    ],
+                    [
+                        [
+                            m.metric,
+                            h.num(m.target, digits=4),
+                            h.num(m.floor, digits=4),
+                            h.Cell(f"{m.reached}/{len(m.values)}", numeric=True),
+                            h.num(sum(valued) / len(valued) if valued else None, digits=4),
+                            h.Cell(str(len(m.values) - len(valued)), numeric=True),
+                        ]
+                    ],
                     table_id=f"metric-{m.id}",
                 )
             )
@@ -212,7 +236,9 @@ def render_week_html(
 
     parts.append(
         '<div class="grid">'
-        + h.section(tx("submission_times"), plot("submission_times", tx("submission_times")), anchor="times")
+        + h.section(
+            tx("submission_times"), plot("submission_times", tx("submission_times")), anchor="times"
+        )
         + h.section(tx("runtimes"), plot("runtimes", tx("runtimes")), anchor="runtimes")
         + "</div>"
     )
@@ -253,9 +279,20 @@ def render_week_html(
             tx("students"),
             h.table(
                 [
-                    tx("student"), tx("name"), tx("section"), tx("status"), tx("submitted_at"),
-                    tx("late"), tx("raw_score"), tx("penalty"), tx("score"), tx("max_score"),
-                    tx("runtime"), tx("problems"), tx("flags"), tx("feedback"),
+                    tx("student"),
+                    tx("name"),
+                    tx("section"),
+                    tx("status"),
+                    tx("submitted_at"),
+                    tx("late"),
+                    tx("raw_score"),
+                    tx("penalty"),
+                    tx("score"),
+                    tx("max_score"),
+                    tx("runtime"),
+                    tx("problems"),
+                    tx("flags"),
+                    tx("feedback"),
                 ],
                 [_student_row(s, data, tx, links) for s in data.students],
                 table_id="students",
@@ -314,9 +351,7 @@ def write_week_report(
         pngs.append(path)
     html_path = out / "report.html"
     pages = write_feedback_html(course, week, data.results, language=lang) if feedback else []
-    links = {
-        p.stem: os.path.relpath(p, html_path.parent).replace(os.sep, "/") for p in pages
-    }
+    links = {p.stem: os.path.relpath(p, html_path.parent).replace(os.sep, "/") for p in pages}
     html_path.write_text(
         render_week_html(
             data,

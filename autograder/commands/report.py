@@ -1,0 +1,132 @@
+"""CLI commands of the reports: ``report``, ``export``, ``status``.
+
+Exit codes: 0 ok, 2 bad usage (click), the `AutograderError` codes otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from autograder.course import Course
+
+LANGUAGE = click.option(
+    "--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language."
+)
+
+
+def _course(ctx: click.Context) -> Course:
+    """The root command's course (the core CLI keeps ``{"course_dir", "course"}`` in ctx.obj)."""
+    obj = ctx.find_root().obj
+    if isinstance(obj, Course):
+        return obj
+    if isinstance(obj, dict) and "course_dir" in obj:
+        if obj.get("course") is None:
+            obj["course"] = Course(obj["course_dir"])
+        course: Course = obj["course"]
+        return course
+    raise click.UsageError("no course loaded (run inside a course folder or pass --course DIR)")
+
+
+def _weeks(week: str | None, all_weeks: bool) -> str | None:
+    if all_weeks and week:
+        raise click.UsageError("give WEEK or --course, not both")
+    if not all_weeks and not week:
+        raise click.UsageError("give WEEK, or --course for the whole course")
+    return week
+
+
+@click.command("report")
+@click.argument("week", required=False)
+@click.option(
+    "--course", "all_weeks", is_flag=True, help="Every week on one page, plus the gradebook."
+)
+@LANGUAGE
+@click.option("--leaderboard", is_flag=True, help="Add an anonymised leaderboard per threshold.")
+@click.option(
+    "--no-feedback-html", is_flag=True, help="Do not write per-student HTML feedback pages."
+)
+@click.pass_context
+def report(
+    ctx: click.Context,
+    week: str | None,
+    all_weeks: bool,
+    language: str | None,
+    leaderboard: bool,
+    no_feedback_html: bool,
+) -> None:
+    """Write a self-contained HTML report with plots for WEEK (or --course).
+
+    Files go to <workspace>/reports/WEEK/report.html with the plots as PNGs
+    beside it (they are also embedded, so the HTML is one portable file), and
+    per-student feedback pages to <workspace>/feedback/WEEK/<login>.html.
+    """
+    from autograder.reports import write_course_report, write_week_report
+
+    course = _course(ctx)
+    chosen = _weeks(week, all_weeks)
+    if chosen is None:
+        files = write_course_report(course, language=language)
+    else:
+        files = write_week_report(
+            course,
+            chosen,
+            language=language,
+            leaderboard=leaderboard,
+            feedback=not no_feedback_html,
+        )
+    click.echo(f"report: {files.html}")
+    for path in files.plots:
+        click.echo(f"plot:   {path}")
+    if files.feedback:
+        click.echo(f"feedback pages: {len(files.feedback)} in {files.feedback[0].parent}")
+
+
+@click.command("export")
+@click.argument("week", required=False)
+@click.option("--course", "all_weeks", is_flag=True, help="Whole-course gradebook for the LMS.")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write ('-' for stdout); default <workspace>/reports/WEEK.csv or course.csv.",
+)
+@click.pass_context
+def export(
+    ctx: click.Context, week: str | None, all_weeks: bool, fmt: str, output: Path | None
+) -> None:
+    """Export grades as CSV: nbgrader's columns plus ours (WEEK), or one row per student (--course)."""
+    from autograder.reports import export_course_csv, export_week_csv
+    from autograder.reports.week_report import reports_dir
+
+    course = _course(ctx)
+    chosen = _weeks(week, all_weeks)
+    text = export_course_csv(course) if chosen is None else export_week_csv(course, chosen)
+    if output is not None and str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    path = output or reports_dir(course) / f"{chosen or 'course'}.{fmt}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {path}")
+
+
+@click.command("status")
+@click.argument("week")
+@LANGUAGE
+@click.pass_context
+def status(ctx: click.Context, week: str, language: str | None) -> None:
+    """Every student of WEEK: collected?, graded?, score, late, feedback posted?, problems."""
+    from autograder.reports import gather_week, status_table
+
+    course = _course(ctx)
+    data = gather_week(course, week)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    console.print(status_table(data, language=language or course.config.language))
+
+
+COMMANDS = [report, export, status]
