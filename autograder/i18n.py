@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "메모리 제한({memory} MB)을 넘겨 커널이 종료되었습니다 (memory limit exceeded)",
         "en": "memory limit exceeded ({memory} MB); the kernel was killed",
     },
+    "problem_cell_timeout": {
+        "ko": "{notebook}의 {cell}번째 코드 셀이 시간 제한을 넘겨 중단되었습니다",
+        "en": "code cell {cell} of {notebook} ran past its time limit and was interrupted",
+    },
     "problem_output_truncated": {
         "ko": "출력이 너무 많아 일부를 잘랐습니다",
         "en": "the output was too large and was truncated",

@@ -113,6 +113,7 @@ def test_infinite_loop_times_out(fresh_course: Course, as_files) -> None:
     assert tests["test_squares"].status == "passed"
     assert tests["test_mean"].status == "failed"  # mean was never defined
     assert tests["test_count_words"].status == "passed"  # the batch of cells went on
+    assert any("시간 제한" in p for p in result.problems)  # the student learns why
 
 
 def test_stderr_in_test_cell_fails_like_nbgrader(demo_course: Course, as_files) -> None:

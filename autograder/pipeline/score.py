@@ -257,6 +257,18 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
         problems.append(t(lang, "problem_kernel_died"))
     elif output.status is RunStatus.MEMORY:
         problems.append(t(lang, "problem_memory", memory=ctx.week.resources.memory_mb))
+    for run in output.notebooks:  # a timed-out test cell says so itself; other cells here
+        nb = nbformat.reads(run.notebook_json, as_version=4)
+        number = 0
+        for cell_run in run.cells:
+            cell = nb.cells[cell_run.index] if cell_run.index < len(nb.cells) else None
+            if cell is None or is_canary(cell):
+                continue
+            number += 1
+            meta = cell.metadata.get("nbgrader", {})
+            is_test = bool(meta.get("grade")) and not meta.get("solution")
+            if cell_run.status is CellStatus.TIMEOUT and not is_test:
+                problems.append(t(lang, "problem_cell_timeout", notebook=run.name, cell=number))
     if output.output_truncated:
         problems.append(t(lang, "problem_output_truncated"))
     return problems
