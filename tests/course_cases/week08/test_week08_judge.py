@@ -1,0 +1,71 @@
+"""Week 8's frozen judge: reproducible, accurate, and it scores real digits, noise and copies as intended."""
+
+import importlib.util
+import tomllib
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+from autograder.config import Threshold
+from autograder.thresholds import score_threshold
+
+WEEK = Path(__file__).resolve().parents[3] / "solutions" / "week08"
+
+
+def _threshold() -> Threshold:
+    config = tomllib.loads((WEEK / "assignment.toml").read_text(encoding="utf-8"))
+    return Threshold(**config["thresholds"][0])
+
+
+def _score(images: np.ndarray):
+    from io import BytesIO
+
+    buffer = BytesIO()
+    np.save(buffer, images.astype(np.float32), allow_pickle=False)
+    return score_threshold(
+        _threshold(), artifact=buffer.getvalue(), probe_error=None, week_dir=WEEK, language="en"
+    )
+
+
+def _split():
+    digits = load_digits()
+    return train_test_split(
+        digits.data / 8.0 - 1.0,
+        digits.target,
+        test_size=0.2,
+        random_state=42,
+        stratify=digits.target,
+    )
+
+
+def test_make_hidden_reproduces_the_stored_judge(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "week08_make_hidden", WEEK / "hidden" / "make_hidden.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.HERE = tmp_path
+    module.main()
+    with np.load(tmp_path / "judge.npz") as fresh, np.load(WEEK / "hidden" / "judge.npz") as stored:
+        assert sorted(fresh.files) == sorted(stored.files)
+        for key in stored.files:
+            assert np.array_equal(fresh[key], stored[key]), key
+
+
+def test_real_held_out_digits_reach_the_target_and_noise_gets_nothing():
+    _, X_test, _, _ = _split()
+    real = _score(np.concatenate([X_test, X_test[:140]]))
+    assert real.value is not None and real.value >= _threshold().target
+    assert real.points == real.max_points
+    noise = _score(np.random.default_rng(0).uniform(-1, 1, size=(500, 64)))
+    assert noise.points == 0
+
+
+def test_copies_of_training_images_and_a_collapsed_generator_get_nothing():
+    X_train, _, _, _ = _split()
+    copies = _score(X_train[:500])
+    assert copies.points == 0 and copies.details["nearest_train_l2"] < 1.0
+    collapsed = _score(np.repeat(X_train[:1], 500, axis=0) + 0.0)
+    assert collapsed.points == 0 and collapsed.details["coverage"] <= 1
