@@ -7,6 +7,7 @@ cannot reach feedback; hidden failures carry only the instructor's hint.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,13 @@ TEXT: dict[str, dict[str, Any]] = {
 }
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>@~:-])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+    """Student-influenced text rendered literally: one line, no markup, no @mentions."""
+    flat = " ".join(text.split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
