@@ -56,6 +56,31 @@ class GitHubSettings(_Model):
     post_feedback: bool = Field(True, description="post feedback issues on `feedback --post`")
 
 
+class RaySettings(_Model):
+    """``[ray]``: the Ray executor (``executor = "ray"``); see docs/scaling.md."""
+
+    address: str | None = Field(
+        None,
+        description='cluster to join ("auto", "HOST:6379"); default: RAY_ADDRESS, else a '
+        "private single-node Ray on this machine",
+    )
+    pending_timeout_s: float = Field(
+        600, gt=0, description="a job no node takes within this is an infrastructure error"
+    )
+    max_retries: int = Field(2, ge=0, description="reruns of a job whose worker or node was lost")
+    kill_grace_s: float = Field(
+        60, gt=0, description="beyond the job's own timeout before its task is cancelled"
+    )
+    autoscaling: bool = Field(
+        False, description="an autoscaler can add GPU nodes: submit GPU jobs the cluster lacks"
+    )
+    spread: bool = Field(True, description="spread jobs over nodes instead of packing")
+
+    def options(self) -> dict[str, Any]:
+        """Keyword options of `gpu_runner.executors.wrap_executor("ray", ...)`."""
+        return self.model_dump()
+
+
 class CourseConfig(_Model):
     """``course.toml``."""
 
@@ -70,6 +95,7 @@ class CourseConfig(_Model):
         "docker", description="default runner; `process` is for trusted code only"
     )
     executor: Literal["local", "ray"] = Field("local", description="where jobs run")
+    ray: RaySettings = Field(default_factory=RaySettings)
     image: str = Field("autograder-grading:latest", description="default grading image")
     jobs: int | None = Field(None, ge=1, description="parallel jobs; default: from cores/memory")
     late_policy: LatePolicy = LatePolicy()

@@ -42,7 +42,9 @@ def _start(course: Course, runner: str | None, debounce: float, max_wait: float)
 
 
 _runner = click.option(
-    "--runner", type=click.Choice(["process", "docker"]), help="How jobs run (default: course.toml)."
+    "--runner",
+    type=click.Choice(["process", "docker"]),
+    help="How jobs run (default: course.toml).",
 )
 _debounce = click.option(
     "--debounce",

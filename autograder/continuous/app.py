@@ -67,7 +67,9 @@ def build(
     router = RepoRouter(course, queue)
     client = client or connect(course, clock=clock)
     poll_client = poll_client or connect(course, clock=clock)
-    worker = Worker(course=course, queue=queue, router=router, client=client, grade=grade, clock=clock)
+    worker = Worker(
+        course=course, queue=queue, router=router, client=client, grade=grade, clock=clock
+    )
     poller = Poller(client=poll_client, queue=queue, router=router, clock=clock, bot=worker.bot)
     return Continuous(
         course=course,

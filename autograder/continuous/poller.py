@@ -108,7 +108,9 @@ class Poller:
             if item.get("is_template") or item.get("archived"):
                 continue
             target = self.router.target(
-                str(item.get("full_name", "")), int(item["id"]), str(item.get("default_branch") or "main")
+                str(item.get("full_name", "")),
+                int(item["id"]),
+                str(item.get("default_branch") or "main"),
             )
             if target is None:
                 continue

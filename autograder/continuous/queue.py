@@ -167,7 +167,9 @@ class WorkQueue:
                 )
             else:
                 first = row.first_push_at if row.state == PENDING else now
-                due = self._due(now=now, first=first, last_run=row.last_run_at, interval=min_interval_s)
+                due = self._due(
+                    now=now, first=first, last_run=row.last_run_at, interval=min_interval_s
+                )
                 if not_before is not None:
                     due = max(due, not_before)
                 conn.execute(
@@ -228,7 +230,10 @@ class WorkQueue:
 
     def final_scheduled(self, week: str) -> bool:
         with self.engine.begin() as conn:
-            return conn.execute(select(marks).where(marks.c.key == f"final:{week}")).first() is not None
+            return (
+                conn.execute(select(marks).where(marks.c.key == f"final:{week}")).first()
+                is not None
+            )
 
     # -- the worker's side --------------------------------------------------------------
     def recover(self) -> int:
@@ -257,9 +262,11 @@ class WorkQueue:
                     .values(state=RUNNING, again=False)
                 ).rowcount
                 if taken:
-                    return _job(conn.execute(
-                        select(jobs).where(jobs.c.week == row.week, jobs.c.login == row.login)
-                    ).one())
+                    return _job(
+                        conn.execute(
+                            select(jobs).where(jobs.c.week == row.week, jobs.c.login == row.login)
+                        ).one()
+                    )
 
     def finish(
         self, job: Job, *, now: float, graded: bool, sha: str | None, final: bool = False
@@ -382,4 +389,6 @@ class WorkQueue:
     def repo_by_id(self, repo_id: int) -> Target | None:
         with self.engine.begin() as conn:
             r = conn.execute(select(repos).where(repos.c.repo_id == repo_id)).first()
-        return None if r is None else Target(r.week, r.login, r.full_name, r.repo_id, r.default_branch)
+        return (
+            None if r is None else Target(r.week, r.login, r.full_name, r.repo_id, r.default_branch)
+        )

@@ -9,6 +9,7 @@ hidden-test source, so no policy can leak it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from autograder.config import CheckPolicy
 from autograder.feedback import TEXT as FINAL_TEXT
@@ -45,7 +46,7 @@ TEXT = {
 }
 
 
-def _rows(tests: list[TestResult], tx: dict) -> list[str]:  # type: ignore[type-arg]
+def _rows(tests: list[TestResult], tx: dict[str, Any]) -> list[str]:
     lines = [tx["col"]]
     for test in tests:
         name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
@@ -57,7 +58,7 @@ def _rows(tests: list[TestResult], tx: dict) -> list[str]:  # type: ignore[type-
 
 
 def _section(
-    heading: str, tests: list[TestResult], mode: str, tx: dict, cx: dict  # type: ignore[type-arg]
+    heading: str, tests: list[TestResult], mode: str, tx: dict[str, Any], cx: dict[str, str]
 ) -> list[str]:
     if mode == "hidden" or not tests:
         return []

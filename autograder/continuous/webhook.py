@@ -43,7 +43,8 @@ class WebhookServer:
         self.max_body = max_body
         self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]  # type: ignore[misc]
+        bound_host, self.port = self.httpd.server_address[:2]
+        self.host = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
         self._thread: threading.Thread | None = None
 
     @property
@@ -70,6 +71,7 @@ class WebhookServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             server_version = "autograder-webhook"
+            timeout = 30  # seconds a client may stall mid-request (slow-loris)
             sys_version = ""
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002

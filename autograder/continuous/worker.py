@@ -11,8 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 
 from autograder.continuous.collect import collect_student
 from autograder.continuous.queue import Job, Target, WorkQueue
@@ -162,6 +161,8 @@ class Worker:
                 self.queue.finish(job, now=self.clock.time(), graded=False, sha=None, final=final)
                 return self._done(Outcome(job.week, job.login, "never_pushed", final))
             result, graded = self.grade(job.week, job.login)
+            if collected.sha and result.sha != collected.sha:  # same content, newer commit
+                result = replace(result, sha=collected.sha)
             posted = self._post(job.target, self._render(result, job.week, final))
         except Exception as exc:  # noqa: BLE001 - a fault of ours: retried, never the student's
             log.warning("continuous job %s/%s failed: %s", job.week, job.login, exc)
@@ -186,7 +187,3 @@ class Worker:
             f", feedback {outcome.latency_s:.1f} s after the push" if outcome.latency_s else "",
         )
         return outcome
-
-
-def utc_now(clock: Clock) -> datetime:
-    return datetime.fromtimestamp(clock.time(), UTC)

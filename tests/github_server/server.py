@@ -213,12 +213,29 @@ class GitHubTestServer:
             status, fheaders, fbody = fault_response(fault, now)
             response = Response(status, fbody, fheaders)
         if path.startswith(PREFIX):
-            response.headers = {**self._rate_headers(now), **response.headers}
+            response = self._conditional(method, headers, response)
+            counted = response.status != 304  # GitHub: a 304 costs no rate limit
+            response.headers = {**self._rate_headers(now, counted=counted), **response.headers}
         return response
 
-    def _rate_headers(self, now: float) -> dict[str, str]:
+    @staticmethod
+    def _conditional(method: str, headers: dict[str, str], response: Response) -> Response:
+        """ETag on JSON GETs; ``If-None-Match`` with the current tag gets an empty 304."""
+        if method != "GET" or response.status != 200 or response.raw is not None:
+            return response
+        import hashlib
+
+        text = json.dumps(response.body, sort_keys=True) + response.headers.get("Link", "")
+        etag = f'W/"{hashlib.sha1(text.encode()).hexdigest()}"'
+        response.headers = {**response.headers, "ETag": etag}
+        if etag in (t.strip() for t in headers.get("if-none-match", "").split(",")):
+            return Response(304, None, {"ETag": etag})
+        return response
+
+    def _rate_headers(self, now: float, *, counted: bool = True) -> dict[str, str]:
         with self._lock:
-            self.rate_remaining = max(0, self.rate_remaining - 1)
+            if counted:
+                self.rate_remaining = max(0, self.rate_remaining - 1)
             remaining = self.rate_remaining
         return {
             "x-ratelimit-limit": "5000",
