@@ -29,13 +29,9 @@ console = Console(stderr=True)
 
 
 def _course(ctx: click.Context) -> Course:
-    obj = ctx.find_root().obj
-    if not isinstance(obj, dict) or "course" not in obj:
-        raise click.UsageError("internal: no course")
-    if obj["course"] is None:
-        obj["course"] = Course(obj["course_dir"])
-    course: Course = obj["course"]
-    return course
+    from autograder.commands import course_of
+
+    return course_of(ctx)
 
 
 class _Group(click.Group):

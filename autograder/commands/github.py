@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from autograder.course import Course
+from autograder.commands import course_of
 from autograder.github import (
     CollectReport,
     PostReport,
@@ -30,17 +30,7 @@ def echo_post_report(report: PostReport) -> None:
     click.echo(str(report))
 
 
-def _course(ctx: click.Context) -> Course:
-    """The course of the root command: a `Course`, or the core CLI's lazy {"course_dir"} dict."""
-    obj = ctx.find_root().obj
-    if isinstance(obj, Course):
-        return obj
-    if isinstance(obj, dict) and "course_dir" in obj:
-        if obj.get("course") is None:
-            obj["course"] = Course(obj["course_dir"])
-        course: Course = obj["course"]
-        return course
-    raise click.UsageError("no course loaded (run inside a course folder or pass --course)")
+_course = course_of
 
 
 @click.command("publish")

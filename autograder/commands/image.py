@@ -115,9 +115,8 @@ def image_plan(
 
 
 def _client() -> Any:
-    from docker.errors import DockerException  # type: ignore[import-not-found]
-
     from docker import from_env  # type: ignore[attr-defined]
+    from docker.errors import DockerException  # type: ignore[import-not-found]
 
     try:
         client = from_env()

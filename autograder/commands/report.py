@@ -11,24 +11,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from autograder.course import Course
+from autograder.commands import course_of
 
 LANGUAGE = click.option(
     "--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language."
 )
 
 
-def _course(ctx: click.Context) -> Course:
-    """The root command's course (the core CLI keeps ``{"course_dir", "course"}`` in ctx.obj)."""
-    obj = ctx.find_root().obj
-    if isinstance(obj, Course):
-        return obj
-    if isinstance(obj, dict) and "course_dir" in obj:
-        if obj.get("course") is None:
-            obj["course"] = Course(obj["course_dir"])
-        course: Course = obj["course"]
-        return course
-    raise click.UsageError("no course loaded (run inside a course folder or pass --course DIR)")
+_course = course_of
 
 
 def _weeks(week: str | None, all_weeks: bool) -> str | None:

@@ -12,20 +12,11 @@ import threading
 
 import click
 
+from autograder.commands import course_of
 from autograder.course import Course
 from autograder.errors import ConfigError
 
-
-def _course(ctx: click.Context) -> Course:
-    obj = ctx.find_root().obj
-    if isinstance(obj, Course):
-        return obj
-    if isinstance(obj, dict) and "course_dir" in obj:
-        if obj.get("course") is None:
-            obj["course"] = Course(obj["course_dir"])
-        course: Course = obj["course"]
-        return course
-    raise click.UsageError("no course loaded (run inside a course folder or pass --course)")
+_course = course_of
 
 
 def _start(course: Course, runner: str | None, debounce: float, max_wait: float):  # type: ignore[no-untyped-def]
