@@ -236,7 +236,11 @@ def grade(
     if executor == "ray" or (executor is None and course.config.executor == "ray"):
         from gpu_runner.executors import wrap_executor
 
-        runner_obj = wrap_executor("ray", runner_obj)
+        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
+        if jobs is None and submission is None:  # size the pool to the cluster, not this host
+            runner_obj.prepare()
+            res = course.week(week).resources
+            jobs = runner_obj.capacity(cpus=res.cpus, gpus=res.gpus)  # type: ignore[attr-defined]
     if submission is not None:
         if not student:
             raise click.UsageError("--submission needs --student LOGIN")

@@ -132,6 +132,8 @@ class GpuSlots:
                 self._cond.wait(remaining)
 
     def release(self, lease: GpuLease) -> None:
+        if not lease.slots:  # nothing was taken from this allocator
+            return
         with self._cond:
             for d in lease.device_ids:
                 self._free[d] = min(self.jobs_per_gpu, self._free[d] + lease.slots)

@@ -115,3 +115,18 @@ def test_device_lists_from_options_and_environment(monkeypatch: pytest.MonkeyPat
     assert detect_gpus() == ("2", "3")
     monkeypatch.setenv("AUTOGRADER_GPUS", "none")
     assert detect_gpus() == ()
+
+
+def test_docker_runner_uses_gpu_ids_assigned_by_an_outer_scheduler() -> None:
+    """Under Ray the task's GPU ids win over the runner's own allocator (no double booking)."""
+    from gpu_runner.job import Job, Resources
+    from gpu_runner.runners.docker import DockerRunner
+
+    runner = DockerRunner(gpus="0,1", client=object())  # type: ignore[arg-type]
+    job = Job(job_id="j", files={}, notebooks=(), resources=Resources(gpus=0.25), gpu_ids=("1",))
+    lease, note = runner._lease(job)
+    assert lease.device_ids == ("1",) and lease.shared and lease.memory_fraction == 0.25
+    assert note == ""
+    runner.gpu_slots.release(lease)  # a no-op: nothing was taken from the local slots
+    whole = runner.gpu_slots.acquire(2, timeout_s=0)
+    assert sorted(whole.device_ids) == ["0", "1"]

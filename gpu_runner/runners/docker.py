@@ -338,6 +338,9 @@ class DockerRunner(Runner):
         wanted = job.resources.gpus
         if wanted <= 0:
             return GpuLease(), ""
+        if job.gpu_ids:  # an outer scheduler (Ray) already assigned these devices
+            share = min(1.0, wanted)
+            return GpuLease(device_ids=job.gpu_ids, shared=share < 1, memory_fraction=share), ""
         slots = self.gpu_slots
         if not slots.devices and job.resources.gpu_optional:
             return GpuLease(), "no GPU on this machine: ran on the CPU"
