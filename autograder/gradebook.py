@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Float, String, Text, create_engine, select
 from sqlalchemy.engine import Engine
@@ -62,6 +63,7 @@ class GradebookStore:
     def __init__(self, course: Course) -> None:
         self.course = course
         self.engine = engine_for(course.db_url)
+        self._nbgrader_gb: Any = None  # opened on first save, reused for the batch
 
     # -- our records --------------------------------------------------------
     def assignment_version(self, week: str) -> str | None:
@@ -116,7 +118,9 @@ class GradebookStore:
         from nbgrader.api import Gradebook, MissingEntry
         from sqlalchemy.exc import SAWarning
 
-        with warnings.catch_warnings(), Gradebook(self.course.db_url) as gb:
+        if self._nbgrader_gb is None:  # one engine per store, not one per result
+            self._nbgrader_gb = Gradebook(self.course.db_url)
+        with warnings.catch_warnings(), self._nbgrader_gb as gb:  # exit: drops the session
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own autoflush notices
             gb.update_or_create_student(result.student)
             kwargs = {}

@@ -19,6 +19,7 @@ from datetime import datetime
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
 from autograder.i18n import t
+from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.prepare import prepare_job
 from autograder.pipeline.score import (
@@ -144,12 +145,14 @@ def grade_files(
 
 
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:
+    """Gradebook first, then the file: a result file on disk is always in the gradebook
+    too, so a batch killed in between resumes without regrading a finished submission."""
+    store.save(result)
     path = course.result_path(result.assignment, result.student)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     tmp.replace(path)
-    store.save(result)
 
 
 @dataclass
@@ -210,6 +213,8 @@ def grade_week(
     if on_start:
         on_start(len(todo), len(report.skipped))
     workers = jobs or course.config.jobs or default_jobs(ctx.week.resources.memory_mb)
+    if todo:  # nbgrader's import and engine: only when something is graded
+        ctx.source_gradebook = open_source_gradebook(course)
     runner.prepare()
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:

@@ -191,12 +191,32 @@ def _overwrite_cells_class() -> Any:
     from nbgrader.preprocessors import OverwriteCells
 
     class RecordingOverwriteCells(OverwriteCells):  # type: ignore[misc]
-        """nbgrader's OverwriteCells, recording what it restored."""
+        """nbgrader's OverwriteCells, recording what it restored.
+
+        With `shared_gradebook` set it reads the source cells through that one
+        Gradebook (one engine, warm statement cache) instead of opening a new
+        one per notebook; its ``close`` only drops this thread's session.
+        """
 
         report: SanitizeReport
+        shared_gradebook: Any = None
 
         def report_change(self, name: str, attr: str, old: Any, new: Any) -> None:
             self.report.restored.append(f"{name}:{attr}")
+
+        def preprocess(self, nb: NotebookNode, resources: Any) -> Any:
+            if self.shared_gradebook is None:
+                return super().preprocess(nb, resources)
+            self.notebook_id = resources["nbgrader"]["notebook"]
+            self.assignment_id = resources["nbgrader"]["assignment"]
+            self.db_url = resources["nbgrader"]["db_url"]
+            self.gradebook = self.shared_gradebook
+            with self.gradebook:  # as OverwriteCells.preprocess, minus the new Gradebook
+                nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
+                if self.add_missing_cells:
+                    nb, resources = self.add_missing_grade_cells(nb, resources)
+                    nb, resources = self.add_missing_task_cells(nb, resources)
+            return nb, resources
 
     return RecordingOverwriteCells
 
@@ -212,10 +232,26 @@ def _quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def open_source_gradebook(course: Course) -> Any:
+    """One nbgrader Gradebook for a whole batch of `sanitize_notebook` calls (thread-safe:
+    each thread gets its own session)."""
+    from nbgrader.api import Gradebook
+
+    return Gradebook(course.db_url)
+
+
 def sanitize_notebook(
-    nb: NotebookNode, *, course: Course, week: str, notebook_id: str
+    nb: NotebookNode,
+    *,
+    course: Course,
+    week: str,
+    notebook_id: str,
+    gradebook: Any = None,
 ) -> tuple[NotebookNode, SanitizeReport]:
-    """nbgrader's sanitize preprocessors: clear outputs, dedupe ids, restore locked cells."""
+    """nbgrader's sanitize preprocessors: clear outputs, dedupe ids, restore locked cells.
+
+    `gradebook` (from `open_source_gradebook`) is reused instead of opening one per call.
+    """
     from nbgrader.preprocessors import (
         CheckCellMetadata,
         ClearOutput,
@@ -229,6 +265,7 @@ def sanitize_notebook(
     }
     overwrite = _overwrite_cells_class()(add_missing_cells=True)
     overwrite.report = SanitizeReport()
+    overwrite.shared_gradebook = gradebook
     before = {
         c.metadata.get("nbgrader", {}).get("grade_id")
         for c in nb.cells

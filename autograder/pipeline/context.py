@@ -6,6 +6,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -43,6 +44,9 @@ class WeekContext:
     probe_inputs: dict[str, bytes] = field(default_factory=dict)
     #: notebook -> grade_id -> nbgrader checksum of the released locked cell
     release_checksums: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: one nbgrader Gradebook shared by every sanitize of a batch (None: one per call);
+    #: set by `grade_week` only when there is something to grade
+    source_gradebook: Any = None
 
     @property
     def max_score(self) -> float:

@@ -117,7 +117,11 @@ def prepare_job(
             problems += _modified_locked_cells(nb, ctx.release_checksums.get(notebook_id, {}), lang)
             try:
                 nb, report = sanitize_notebook(
-                    nb, course=ctx.course, week=ctx.week.name, notebook_id=notebook_id
+                    nb,
+                    course=ctx.course,
+                    week=ctx.week.name,
+                    notebook_id=notebook_id,
+                    gradebook=ctx.source_gradebook,
                 )
             except Exception as exc:  # nbgrader's validation of damaged metadata
                 problems.append(
