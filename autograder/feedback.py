@@ -69,7 +69,7 @@ TEXT: dict[str, dict[str, Any]] = {
 }
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>@~:-])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+|<>@~])")
 
 
 def _cell(text: str) -> str:
