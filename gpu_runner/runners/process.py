@@ -90,16 +90,7 @@ class ProcessRunner(Runner):
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="autograder-job-") as tmp:
             root = Path(tmp)
-            (root / "job").mkdir()
-            (root / "job" / "job.json").write_text(json.dumps(job.spec_dict()))
-            write_job_files(job, root / "job" / "work")
-            scratch = root / "scratch"
-            scratch.mkdir()
-            argv = [
-                "--job", str(root / "job"),
-                "--results", str(root / "results"),
-                "--scratch", str(scratch),
-            ]  # fmt: skip
+            scratch, argv = _lay_out(job, root)
             stderr_path = root / "executor.stderr"
             child = server.start(
                 argv=argv, cwd=str(root), env=_executor_env(scratch), stderr=str(stderr_path)
@@ -123,17 +114,8 @@ class ProcessRunner(Runner):
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="autograder-job-") as tmp:
             root = Path(tmp)
-            (root / "job").mkdir()
-            (root / "job" / "job.json").write_text(json.dumps(job.spec_dict()))
-            write_job_files(job, root / "job" / "work")
-            scratch = root / "scratch"
-            scratch.mkdir()
-            cmd = [
-                self.python, "-m", "gpu_runner.executor",
-                "--job", str(root / "job"),
-                "--results", str(root / "results"),
-                "--scratch", str(scratch),
-            ]  # fmt: skip
+            scratch, argv = _lay_out(job, root)
+            cmd = [self.python, "-m", "gpu_runner.executor", *argv]
             proc = subprocess.Popen(
                 cmd,
                 cwd=root,
@@ -183,6 +165,17 @@ class ProcessRunner(Runner):
             )
         tail = stderr.decode("utf-8", "replace")[-2000:]
         return infra_error(job.job_id, f"executor exited {proc_exit}: {tail}", self.name)
+
+
+def _lay_out(job: Job, root: Path) -> tuple[Path, list[str]]:
+    """The job folder (job.json + work/) and scratch under `root`; the executor's argv."""
+    (root / "job").mkdir()
+    (root / "job" / "job.json").write_text(json.dumps(job.spec_dict()))
+    write_job_files(job, root / "job" / "work")
+    scratch = root / "scratch"
+    scratch.mkdir()
+    argv = ["--job", str(root / "job"), "--results", str(root / "results")]
+    return scratch, [*argv, "--scratch", str(scratch)]
 
 
 def _kill_group(pid: int) -> None:
