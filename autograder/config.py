@@ -132,6 +132,38 @@ class Threshold(_Model):
     description: str = Field("", description="shown to students")
 
 
+class Rule(_Model):
+    """A "by hand" rule: checked on the host from the student's cell sources (AST).
+
+    Import aliases are followed (``import numpy as np``, ``from numpy import mean as m``,
+    ``f = np.mean``); dynamic escapes (``getattr`` with a computed name, ``__import__``,
+    ``importlib``, ``eval``, ``exec``, ``globals``, magics other than ``%matplotlib``,
+    ``%time`` and ``%timeit``) count as a violation unless ``allow_dynamic``.
+    """
+
+    id: str = Field(description="short name shown to the student with a violation")
+    tests: list[str] = Field(
+        min_length=1, description="test cells (grade ids) that score zero when the rule is broken"
+    )
+    forbid_imports: list[str] = Field(
+        default_factory=list,
+        description="modules the student's cells may not import (submodules included)",
+    )
+    forbid_calls: list[str] = Field(
+        default_factory=list,
+        description=(
+            "qualified names the student's cells may not use, e.g. 'numpy.mean', "
+            "'sklearn.cluster.KMeans'; 'numpy.linalg.*' forbids everything below"
+        ),
+    )
+    forbid_attributes: list[str] = Field(
+        default_factory=list,
+        description="attribute names the student's cells may not use on any object (e.g. 'mean')",
+    )
+    allow_dynamic: bool = Field(False, description="allow the dynamic escapes listed above")
+    description: str = Field("", description="shown to students with a violation")
+
+
 class CheckPolicy(_Model):
     """What feedback shows before the deadline (continuous grading, `serve` / `watch`)."""
 
@@ -167,7 +199,9 @@ class AssignmentConfig(_Model):
     release_ignore: list[str] = Field(
         default_factory=list, description="extra glob patterns never released"
     )
-    canaries: bool = Field(True, description="insert known-answer canary cells")
+    rules: list[Rule] = Field(
+        default_factory=list, description='"by hand" rules checked on the student\'s code'
+    )
 
     @field_validator("deadline")
     @classmethod

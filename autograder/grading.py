@@ -22,12 +22,13 @@ from autograder.i18n import t
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.prepare import prepare_job
+from autograder.pipeline.rules import Violation
 from autograder.pipeline.score import (
+    apply_rules,
     late_penalty,
     run_problems,
     score_tests,
     score_thresholds,
-    withhold,
 )
 from autograder.results import SubmissionResult
 from autograder.submissions import (
@@ -49,6 +50,7 @@ def score_run(
     missing_notebooks: set[str],
     meta: SubmissionMeta | None,
     digest: str,
+    violations: list[Violation] | None = None,
 ) -> SubmissionResult:
     lang = ctx.language
     submitted_at = meta.submitted_at if meta else None
@@ -71,13 +73,8 @@ def score_run(
             problems=(t(lang, "infra_error", error=output.message[:300]),),
             **common,  # type: ignore[arg-type]
         )
-    tests, verdict = score_tests(ctx, output, missing_notebooks)
+    tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [], lang)
     flags: list[str] = []
-    if verdict.tampered:
-        tests = withhold(tests, lang)
-        flags.append(t(lang, "flag_tampered"))
-    if verdict.traceback_hidden:
-        flags.append(t(lang, "flag_traceback_hidden"))
     if output.status in (RunStatus.KERNEL_DIED,):
         flags.append(t(lang, "flag_kernel_died"))
     metrics = score_thresholds(ctx, output)
@@ -141,6 +138,7 @@ def grade_files(
         missing_notebooks=prepared.missing_notebooks,
         meta=meta,
         digest=digest,
+        violations=prepared.violations,
     )
 
 

@@ -25,10 +25,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "test_manual": {"ko": "교수자가 직접 채점합니다", "en": "graded by the instructor"},
     "test_no_answer": {"ko": "답이 작성되지 않았습니다", "en": "no answer was written"},
     "test_partial": {"ko": "부분 점수", "en": "partial credit"},
-    "test_withheld": {
-        "ko": "커널 변조가 감지되어 테스트 점수를 보류했습니다",
-        "en": "test points withheld: the kernel was tampered with",
-    },
     "problem_notebook_missing": {
         "ko": "노트북 {notebook}이(가) 제출물에 없습니다",
         "en": "notebook {notebook} is missing from the submission",
@@ -77,17 +73,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "노트북 {notebook}의 셀 정보가 손상되었습니다: {error}",
         "en": "notebook {notebook} has damaged cell metadata: {error}",
     },
-    "flag_tampered": {
-        "ko": "커널 변조 의심: 결과를 알고 있는 검사 셀이 잘못 보고되었습니다",
-        "en": "kernel tampering: a known-answer check cell was misreported",
-    },
     "flag_kernel_died": {
         "ko": "커널이 스스로 종료되었습니다",
         "en": "the kernel exited before grading finished",
     },
-    "flag_traceback_hidden": {
-        "ko": "오류 출력이 숨겨졌습니다 (traceback 억제 의심)",
-        "en": "error output was suppressed (traceback hiding suspected)",
+    "test_rule_violated": {
+        "ko": "규칙 위반으로 0점: {rule} ({where})",
+        "en": "0 points, rule broken: {rule} ({where})",
     },
     "late": {"ko": "지각 제출 ({days}일)", "en": "late submission ({days} days)"},
     "infra_error": {

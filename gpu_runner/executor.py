@@ -1,22 +1,27 @@
-"""The executor: runs a Job's notebooks in a fresh kernel and writes a RunOutput.
+"""The executor: runs a Job's notebooks and writes a RunOutput.
 
 It runs inside the sandbox (a container) or, for the trusted process runner, in
 a child process; both call it the same way, so both give the same results::
 
     python -m gpu_runner.executor --job DIR --results DIR [--kernel-argv JSON]
+                                  [--kernel-workdir DIR] [--tests-argv JSON]
 
-``DIR/job.json`` is `Job.spec_dict()`; ``DIR/work`` is the kernel's working
-folder holding the job's files. The kernel is the student's and everything it
-reports is untrusted; this process only records what came back:
+``DIR/job.json`` is `Job.spec_dict()`; ``DIR/work`` holds what the kernel may
+see (public data, the student's own files) and ``DIR/private`` the graded
+notebooks, which only this process reads. Each notebook's cells go by the role
+the host gave them (``metadata.autograder.role``):
 
-- each cell's execute_reply status (a patched traceback printer cannot turn an
-  error reply into ``ok``; canary cells inserted by the host catch a patched
-  ``run_cell``);
-- outputs, capped in total (the excess is dropped and marked);
-- probe results as ``.npy`` bytes, loaded by the host without pickle.
+- ``student`` and ``setup`` cells run in a fresh kernel, the student's: it
+  starts from a neutral folder with ``python -P`` and is then moved into its
+  working folder, which goes last on ``sys.path``;
+- ``test`` cells run in the trusted test process (`gpu_runner.testproc`),
+  which reaches the student's names only through the data-only bridge
+  (`gpu_runner.bridge`); ``setup`` cells are replayed there too, for trusted
+  copies of the instructor's names.
 
-The executor writes its results only under ``--results``, a folder the
-kernel's user cannot write to in the container.
+The kernel is the student's and everything it reports is untrusted; this
+process records each cell's status itself, caps outputs in total, and writes
+its results only under ``--results``, a folder the kernel cannot write to.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from gpu_runner.bridge.driver import TrustedTests, default_tests_argv, tests_env
+from gpu_runner.bridge.relay import kernel_setup_code, run_in_kernel
 from gpu_runner.job import (
     CellRun,
     CellStatus,
@@ -53,11 +60,20 @@ from gpu_runner.job import (
 
 PROBE_ARTIFACT_LIMIT = 64 * 1024 * 1024
 TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
-KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
+ROLE_KEY = "autograder"
+KERNEL_SETUP_TIMEOUT_S = 60.0
 
 
 def default_kernel_argv() -> list[str]:
-    return [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    return [sys.executable, "-P", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+def cell_role(cell: Any) -> str:
+    """The role the host gave a cell: "test", "setup" or "student" (the default)."""
+    meta = cell.get("metadata", {}).get(ROLE_KEY, {})
+    role = meta.get("role") if isinstance(meta, dict) else None
+    return role if role in ("test", "setup") and cell.get("cell_type") == "code" else "student"
 
 
 class _FixedSpecKernelManager(AsyncKernelManager):
@@ -229,20 +245,65 @@ def _kernel_env(scratch: Path) -> dict[str, str]:
     return env
 
 
+async def _run_test_cell(
+    client: _GradingClient,
+    tests: TrustedTests,
+    cell: Any,
+    index: int,
+    count: int,
+    cell_timeout_s: float,
+) -> None:
+    """One test cell in the trusted test process; its outputs and status recorded here."""
+    deadline = min(client.deadline, time.monotonic() + cell_timeout_s)
+    status, outputs = await tests.run_test(cell.source, count=count, client=client, deadline=deadline)
+    cell.outputs = []
+    for out in outputs:
+        node = nbformat.from_dict(out)
+        if client.budget.take(node):
+            cell.outputs.append(node)
+        elif index not in client._truncation_marked:
+            client._truncation_marked.add(index)
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE))
+    if status == "timeout":
+        client.timed_out.add(index)
+        if not any(o.get("output_type") == "error" for o in cell.outputs):
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename="CellTimeoutError",
+                    evalue=f"the test ran longer than {cell_timeout_s:.0f} s",
+                    traceback=[],
+                )
+            )
+    client.replies[index] = "ok" if status == "ok" else "error"
+
+
 async def execute_job(
     job: Job,
     *,
     workdir: Path,
     scratch: Path,
+    private: Path | None = None,
     kernel_argv: list[str] | None = None,
+    kernel_workdir: Path | None = None,
+    tests_argv: list[str] | None = None,
 ) -> RunOutput:
-    """Run every notebook of `job` found in `workdir`; never raises for student faults."""
+    """Run every notebook of `job`; never raises for student faults.
+
+    `private` holds the graded notebooks (default: `workdir`, for jobs made
+    before notebooks were private); `kernel_workdir` is where the kernel works
+    (the sandbox gives it a writable copy of `workdir`).
+    """
     started = time.monotonic()
     deadline = started + job.total_timeout_s
     budget = _OutputBudget(job.output_limit_bytes)
     probe_dir = scratch / "probes"
     probe_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(probe_dir, 0o1777)
+    start_dir = scratch / "kernel-start"
+    start_dir.mkdir(parents=True, exist_ok=True)
+    notebooks_dir = private or workdir
+    kernel_home = kernel_workdir or workdir
     spec = KernelSpec(
         argv=kernel_argv or default_kernel_argv(),
         display_name="autograder",
@@ -255,7 +316,7 @@ async def execute_job(
     probe_runs: list[ProbeRun] = []
     for name in job.notebooks:
         nb_started = time.monotonic()
-        nb = nbformat.read(workdir / name, as_version=4)
+        nb = nbformat.read(notebooks_dir / name, as_version=4)
         if time.monotonic() >= deadline:
             client = _GradingClient(nb, budget=budget, deadline=deadline)
             runs.append(NotebookRun(name, nbformat.writes(nb), _cell_runs(nb, client, False)))
@@ -277,18 +338,40 @@ async def execute_job(
                 "evalue": f"the cell ran longer than {job.cell_timeout_s:.0f} s",
                 "traceback": [],
             },
-            resources={"metadata": {"path": str(workdir)}},
+            resources={"metadata": {"path": str(start_dir)}},
             record_timing=False,
+        )
+        tests = TrustedTests(
+            argv=tests_argv or default_tests_argv(),
+            env=tests_env(dict(os.environ)),
+            cwd=str(workdir),
         )
         nb_probes = [p for p in job.probes if p.notebook == name]
         try:
-            async with client.async_setup_kernel(cwd=str(workdir)):
+            async with client.async_setup_kernel(cwd=str(start_dir)):
+                setup = await run_in_kernel(
+                    client,
+                    kernel_setup_code(str(kernel_home)),
+                    min(deadline, time.monotonic() + KERNEL_SETUP_TIMEOUT_S),
+                )
+                if setup.get("timeout"):
+                    raise RuntimeError("the kernel did not answer its setup")
+                count = 0
                 for index, cell in enumerate(nb.cells):
                     if time.monotonic() >= deadline:
                         status = RunStatus.TIMEOUT
                         message = f"the notebook ran longer than {job.total_timeout_s:.0f} s"
                         break
+                    if cell.cell_type != "code":
+                        continue
+                    count += 1
+                    role = cell_role(cell)
+                    if role == "test":
+                        await _run_test_cell(client, tests, cell, index, count, job.cell_timeout_s)
+                        continue
                     await client.async_execute_cell(cell, index)
+                    if role == "setup":
+                        tests.add_setup(cell.source)
                 if status is not RunStatus.TIMEOUT and nb_probes:
                     await _run_probes(client, nb_probes, workdir, probe_dir, probe_runs)
         except DeadKernelError:
@@ -305,6 +388,8 @@ async def execute_job(
                 status, message = RunStatus.KERNEL_DIED, f"the kernel stopped answering: {exc}"
             else:
                 raise
+        finally:
+            await tests.close()
         done = {p.id for p in probe_runs}
         probe_runs += [
             ProbeRun(p.id, None, "the notebook did not finish")
@@ -343,6 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--kernel-argv", default=None, help="JSON list; {connection_file} is replaced"
     )
+    parser.add_argument(
+        "--kernel-workdir", type=Path, default=None, help="the kernel's working folder"
+    )
+    parser.add_argument("--tests-argv", default=None, help="JSON list: the trusted test process")
     args = parser.parse_args(argv)
     job = read_job(args.job)
     scratch = args.scratch or (args.job / "scratch")
@@ -350,7 +439,15 @@ def main(argv: list[str] | None = None) -> int:
     kernel_argv = json.loads(args.kernel_argv) if args.kernel_argv else None
     try:
         output = asyncio.run(
-            execute_job(job, workdir=args.job / "work", scratch=scratch, kernel_argv=kernel_argv)
+            execute_job(
+                job,
+                workdir=args.job / "work",
+                scratch=scratch,
+                private=args.job / "private" if (args.job / "private").is_dir() else None,
+                kernel_argv=kernel_argv,
+                kernel_workdir=args.kernel_workdir,
+                tests_argv=json.loads(args.tests_argv) if args.tests_argv else None,
+            )
         )
     except Exception as exc:  # an executor fault is ours, never the student's
         output = RunOutput(

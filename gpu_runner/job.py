@@ -70,9 +70,10 @@ class Resources:
 class Job:
     """Everything a runner needs to execute one submission.
 
-    `files` holds the sandbox's whole working folder (sanitized notebooks,
-    public data, probe inputs) as relative path -> bytes. Hidden labels and
-    solutions are never part of it.
+    `files` holds what the student's kernel may see (public data, the
+    student's own files, probe inputs) as relative path -> bytes; `private`
+    holds the graded notebooks (with their tests), which only the executor
+    reads. Hidden labels and solutions are never part of either.
     """
 
     job_id: str
@@ -86,11 +87,13 @@ class Job:
     env: dict[str, str] = field(default_factory=dict)
     gpu_ids: tuple[str, ...] = ()
     image: str = ""
+    private: dict[str, bytes] = field(default_factory=dict)
 
     def spec_dict(self) -> dict[str, Any]:
         """The job without its files: what the executor reads as job.json."""
         data = asdict(self)
         data.pop("files")
+        data.pop("private")
         data["schema_version"] = SCHEMA_VERSION
         return data
 

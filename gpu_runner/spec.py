@@ -8,16 +8,21 @@ tested by equality. `DockerRunner` only translates a spec into
 Inside the container (see docker/README.md):
 
 - ``/job`` is an anonymous volume filled with ``put_archive`` before start, all
-  root-owned: ``job.json``, ``work/`` (the job's files, read-only to the
-  kernel), ``results/`` and ``exec/`` (0700: the executor's), ``kernels/``
-  (connection files made readable for the kernel's user).
+  root-owned: ``job.json``, ``work/`` (the kernel's files, read-only to it),
+  ``private/`` (0700: the graded notebooks with their tests), ``results/`` and
+  ``exec/`` (0700: the executor's), ``kernels/`` (connection files made
+  readable for the kernel's user).
 - ``/tmp`` is the only place the kernel can write: a size-capped tmpfs that is
-  its HOME, TMPDIR and working folder (``/tmp/work``, a copy of ``work/``).
+  its HOME and TMPDIR, holding its working folder ``/tmp/work`` (a copy of
+  ``work/``).
 - The executor runs as uid 0 holding only CAP_SETUID/CAP_SETGID (to start the
-  kernel as another user) and CAP_KILL (to interrupt and stop it); it starts
-  the kernel through `setpriv` as uid 2000 with no capabilities and
-  no-new-privileges, so the kernel can neither write the results nor signal
-  the executor.
+  kernel and the test process as other users) and CAP_KILL (to interrupt and
+  stop them). Through `setpriv` it starts the kernel as uid 2000 and the
+  trusted test process as uid 3000, both with no capabilities and
+  no-new-privileges: the kernel can neither read the private notebooks, write
+  the results, nor signal, trace or read the executor or the test process.
+- The kernel starts from ``/`` with ``python -P`` (nothing submitted can
+  shadow the launcher); the executor then moves it into ``/tmp/work``.
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ KERNEL_WORKDIR = f"{SCRATCH_DIR}/work"
 EXECUTOR_USER = "0:0"
 KERNEL_UID = 2000
 KERNEL_GID = 2000
+TESTS_UID = 3000
+TESTS_GID = 3000
 #: what the executor needs: start the kernel as another user (SETUID/SETGID), and
 #: interrupt or stop it (KILL: the kernel's uid differs). Nothing else.
 EXECUTOR_CAPS = ("KILL", "SETGID", "SETUID")
@@ -103,9 +110,10 @@ def kernel_argv(*, python: str = PYTHON) -> list[str]:
     the connection file 0600, so it is first copied readable into KERNELS_DIR
     (root-owned, the kernel cannot plant links there). As the kernel's user:
     volunteer first for the OOM killer (the executor must survive to report),
-    copy the job's files into the tmpfs and start there, so what the kernel
-    writes stays within the tmpfs cap. No braces in the scripts:
-    jupyter_client substitutes ``{name}``.
+    copy the job's files into the tmpfs (what the kernel writes stays within the
+    tmpfs cap), and start ``python -P`` from ``/`` so that no submitted file can
+    shadow the launcher; the executor moves the kernel into KERNEL_WORKDIR. No
+    braces in the scripts: jupyter_client substitutes ``{name}``.
     """
     outer = (
         f'k={KERNELS_DIR}/"$(basename "$0")" && install -m 644 "$0" "$k" && '
@@ -115,9 +123,19 @@ def kernel_argv(*, python: str = PYTHON) -> list[str]:
     inner = (
         "echo 1000 > /proc/self/oom_score_adj; "
         f"mkdir -p {KERNEL_WORKDIR} && cp -Rn {JOB_DIR}/work/. {KERNEL_WORKDIR}/ && "
-        f'cd {KERNEL_WORKDIR} && exec {shlex.quote(python)} -m ipykernel_launcher -f "$0"'
+        f"cd / && exec {shlex.quote(python)} -P -m ipykernel_launcher "
+        '--IPKernelApp.ignore_cwd=True -f "$0"'
     )
     return ["/bin/sh", "-c", outer, "{connection_file}", inner]
+
+
+def tests_argv(*, python: str = PYTHON) -> list[str]:
+    """The trusted test process: its own user (not the kernel's), no capabilities."""
+    return [
+        "setpriv", f"--reuid={TESTS_UID}", f"--regid={TESTS_GID}", "--clear-groups",
+        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+        python, "-P", "-m", "gpu_runner.testproc",
+    ]  # fmt: skip
 
 
 def executor_command(*, python: str = PYTHON) -> tuple[str, ...]:
@@ -127,6 +145,8 @@ def executor_command(*, python: str = PYTHON) -> tuple[str, ...]:
         "--results", RESULTS_DIR,
         "--scratch", SCRATCH_DIR,
         "--kernel-argv", json.dumps(kernel_argv(python=python)),
+        "--kernel-workdir", KERNEL_WORKDIR,
+        "--tests-argv", json.dumps(tests_argv(python=python)),
     )  # fmt: skip
 
 
@@ -214,4 +234,5 @@ __all__ = [
     "gpu_env",
     "kernel_argv",
     "runner_sources_hash",
+    "tests_argv",
 ]

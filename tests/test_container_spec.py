@@ -25,7 +25,8 @@ from gpu_runner.spec import (
 
 JOB = Job(
     job_id="week03-alice-1a2b3c4d",
-    files={"week03.ipynb": b"{}", "data/train.csv": b"x,y\n"},
+    files={"data/train.csv": b"x,y\n"},
+    private={"week03.ipynb": b"{}"},
     notebooks=("week03.ipynb",),
     total_timeout_s=900,
     resources=Resources(cpus=1.5, memory_mb=3072, pids=256, scratch_mb=256),
@@ -40,8 +41,15 @@ KERNEL_ARGV = [
     "{connection_file}",
     "echo 1000 > /proc/self/oom_score_adj; "
     "mkdir -p /tmp/work && cp -Rn /job/work/. /tmp/work/ && "
-    'cd /tmp/work && exec /opt/venv/bin/python -m ipykernel_launcher -f "$0"',
+    "cd / && exec /opt/venv/bin/python -P -m ipykernel_launcher "
+    '--IPKernelApp.ignore_cwd=True -f "$0"',
 ]
+
+TESTS_ARGV = [
+    "setpriv", "--reuid=3000", "--regid=3000", "--clear-groups",
+    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+    "/opt/venv/bin/python", "-P", "-m", "gpu_runner.testproc",
+]  # fmt: skip
 
 EXECUTOR_ENV = {
     "HOME": "/job/exec",
@@ -71,6 +79,10 @@ def test_cpu_job_spec() -> None:
             "/tmp",
             "--kernel-argv",
             json.dumps(KERNEL_ARGV),
+            "--kernel-workdir",
+            "/tmp/work",
+            "--tests-argv",
+            json.dumps(TESTS_ARGV),
         ),  # fmt: skip
         user="0:0",
         working_dir="/job",
@@ -171,8 +183,11 @@ def test_job_archive_layout_and_modes() -> None:
     assert modes["exec"] == (0o700, 0, True)
     assert modes["kernels"] == (0o755, 0, True)
     assert modes["work"] == (0o755, 0, True)
-    assert modes["work/week03.ipynb"] == (0o644, 0, False)
     assert modes["work/data/train.csv"] == (0o644, 0, False)
+    # the graded notebook (with its tests) is the executor's alone
+    assert modes["private"] == (0o700, 0, True)
+    assert modes["private/week03.ipynb"] == (0o600, 0, False)
+    assert "work/week03.ipynb" not in modes
 
 
 def test_job_archive_refuses_paths_that_leave_the_job() -> None:

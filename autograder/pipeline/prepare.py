@@ -1,7 +1,14 @@
-"""Host step 1: turn a student's files into a sanitized, canaried Job.
+"""Host step 1: turn a student's files into a sanitized Job.
 
 Damaged input never raises: an unreadable, missing or oversized notebook is
 left out of the job and recorded, so its cells score zero with a clear note.
+
+Every cell of a sanitized notebook gets its role (``metadata.autograder.role``)
+from what the source says, never from what the student submitted: ``test``
+(the source's test cells, restored with their hidden tests: they run in the
+trusted test process), ``setup`` (the release's locked cells: they run in the
+kernel and are replayed for the tests), ``student`` (everything else). The
+graded notebooks go into the job's private files, which the kernel never sees.
 """
 
 from __future__ import annotations
@@ -14,8 +21,8 @@ from nbformat import NotebookNode
 
 from autograder.i18n import t
 from autograder.nbgrader_adapter import sanitize_notebook
-from autograder.pipeline.canaries import insert_canaries
 from autograder.pipeline.context import WeekContext
+from autograder.pipeline.rules import Violation, check_rules
 from gpu_runner.job import Job, Probe, Resources
 
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
@@ -28,6 +35,7 @@ class Prepared:
     job: Job
     problems: list[str] = field(default_factory=list)
     missing_notebooks: set[str] = field(default_factory=set)
+    violations: list[Violation] = field(default_factory=list)
 
 
 def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
@@ -89,12 +97,34 @@ def _find_notebooks(
     return found
 
 
+ROLE_KEY = "autograder"
+
+
+def assign_roles(nb: NotebookNode, ctx: WeekContext, notebook_id: str) -> NotebookNode:
+    """Give every cell its role from the source (see module docstring)."""
+    tests = {g for g, c in ctx.cells.get(notebook_id, {}).items() if c.kind == "test"}
+    locked = set(ctx.release_checksums.get(notebook_id, {}))
+    seen: set[str] = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        role = "student"
+        if cell.cell_type == "code" and isinstance(grade_id, str) and grade_id not in seen:
+            if grade_id in tests:
+                role = "test"
+            elif grade_id in locked:
+                role = "setup"
+            if role != "student":
+                seen.add(grade_id)
+        cell.setdefault("metadata", {})[ROLE_KEY] = {"role": role}
+    return nb
+
+
 def prepare_job(
     ctx: WeekContext,
     *,
     login: str,
     files: dict[str, bytes],
-    canary_seed: int | None = None,
 ) -> Prepared:
     lang = ctx.language
     problems: list[str] = []
@@ -104,6 +134,8 @@ def prepare_job(
         if not name.endswith(".ipynb") and len(data) <= MAX_EXTRA_FILE_BYTES:
             job_files[name] = data
     job_files.update(ctx.public_files)  # the instructor's data wins over the student's copy
+    private: dict[str, bytes] = {}
+    violations: list[Violation] = []
     notebooks: list[str] = []
     missing: set[str] = set()
     for expected in ctx.week.notebooks:
@@ -139,9 +171,9 @@ def prepare_job(
         if nb is None:
             missing.add(notebook_id)
             continue
-        if ctx.week.config.canaries:
-            nb = insert_canaries(nb, seed=canary_seed)
-        job_files[expected] = nbformat.writes(nb).encode("utf-8")
+        nb = assign_roles(nb, ctx, notebook_id)
+        violations += check_rules(ctx.week.config.rules, nb)
+        private[expected] = nbformat.writes(nb).encode("utf-8")
         notebooks.append(expected)
     probes = []
     for threshold in ctx.week.config.thresholds:
@@ -172,5 +204,6 @@ def prepare_job(
             scratch_mb=res.scratch_mb,
         ),
         image=res.image or ctx.course.config.image,
+        private=private,
     )
-    return Prepared(job=job, problems=problems, missing_notebooks=missing)
+    return Prepared(job=job, problems=problems, missing_notebooks=missing, violations=violations)

@@ -1,9 +1,10 @@
-"""Host step 3: score a RunOutput with nbgrader's semantics, canaries and thresholds.
+"""Host step 3: score a RunOutput with nbgrader's semantics, rules and thresholds.
 
-A test cell earns points only when the kernel's execute_reply was ``ok`` AND
-nbgrader's `determine_grade` on its outputs gives them (error or stderr = 0,
-a numeric result = partial credit, otherwise full). Canary verdicts can
-withhold every test point.
+A test cell earns points only when the executor recorded it ``ok`` (test cells
+run in the trusted test process, outside the student's kernel) AND nbgrader's
+`determine_grade` on its outputs gives them (error or stderr = 0, a numeric
+result = partial credit, otherwise full). A static rule violation
+(`autograder.pipeline.rules`) zeroes the tests the rule names.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from nbformat import NotebookNode
 
 from autograder.config import LatePolicy
 from autograder.i18n import t
-from autograder.pipeline.canaries import META_KEY, CanaryVerdict, is_canary, judge_canaries
 from autograder.pipeline.context import HIDDEN_BEGIN, GradedCell, WeekContext
+from autograder.pipeline.rules import Violation
 from autograder.results import MetricResult, Penalty, TestResult
 from gpu_runner.job import CellStatus, RunOutput, RunStatus
 
@@ -128,10 +129,9 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
 
 def score_tests(
     ctx: WeekContext, output: RunOutput, missing_notebooks: set[str]
-) -> tuple[list[TestResult], CanaryVerdict]:
+) -> list[TestResult]:
     lang = ctx.language
     results: list[TestResult] = []
-    canaries: list[tuple[NotebookNode, CellStatus]] = []
     runs = {nb.name.removesuffix(".ipynb"): nb for nb in output.notebooks}
     for notebook_id, infos in ctx.cells.items():
         run = runs.get(notebook_id)
@@ -155,9 +155,6 @@ def score_tests(
         seen: set[str] = set()
         for index, cell in enumerate(nb.cells):
             status = status_by_index.get(index, CellStatus.NOT_RUN)
-            if is_canary(cell):
-                canaries.append((cell, status))
-                continue
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             found = infos.get(grade_id) if grade_id else None
             if found is None or grade_id in seen:
@@ -177,18 +174,7 @@ def score_tests(
                         message=t(lang, "test_not_run"),
                     )
                 )
-    return results, judge_canaries(canaries)
-
-
-def withhold(tests: list[TestResult], lang: str) -> list[TestResult]:
-    from dataclasses import replace
-
-    return [
-        replace(r, points=0.0, status="failed", message=t(lang, "test_withheld"))
-        if r.points > 0
-        else r
-        for r in tests
-    ]
+    return results
 
 
 def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
@@ -227,6 +213,24 @@ def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
     return results
 
 
+def apply_rules(tests: list[TestResult], violations: list[Violation], lang: str) -> list[TestResult]:
+    """A broken "by hand" rule: the tests it names score zero and say why."""
+    from dataclasses import replace
+
+    broken = {test: v for v in reversed(violations) for test in v.tests}
+    return [
+        replace(
+            r,
+            points=0.0,
+            status="failed",
+            message=t(lang, "test_rule_violated", rule=broken[r.id].rule, where=broken[r.id].where),
+        )
+        if r.id in broken
+        else r
+        for r in tests
+    ]
+
+
 def late_penalty(
     *,
     submitted_at: datetime | None,
@@ -262,7 +266,7 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
         number = 0
         for cell_run in run.cells:
             cell = nb.cells[cell_run.index] if cell_run.index < len(nb.cells) else None
-            if cell is None or is_canary(cell):
+            if cell is None:
                 continue
             number += 1
             meta = cell.metadata.get("nbgrader", {})
@@ -275,10 +279,9 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
 
 
 __all__ = [
-    "META_KEY",
+    "apply_rules",
     "late_penalty",
     "run_problems",
     "score_tests",
     "score_thresholds",
-    "withhold",
 ]

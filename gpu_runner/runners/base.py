@@ -60,15 +60,24 @@ def safe_relpath(name: str) -> PurePosixPath:
     return path
 
 
-def write_job_files(job: Job, folder: Path) -> None:
-    for name, data in job.files.items():
-        target = folder / safe_relpath(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+def write_job_files(job: Job, folder: Path, private: Path | None = None) -> None:
+    """The kernel's files into `folder`; the private ones (graded notebooks) into `private`."""
+    for files, root in ((job.files, folder), (job.private, private)):
+        if root is None:
+            continue
+        root.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            target = root / safe_relpath(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def job_tar(job: Job, *, prefix: str, uid: int = 0, gid: int = 0) -> bytes:
-    """The job folder (job.json + work/) as a tar, for copying into a container."""
+    """The job folder as a tar, for copying into a container.
+
+    ``job.json``; ``work/`` (readable by all: the kernel copies it); ``private/``
+    (0700, files 0600: the graded notebooks, for the executor alone).
+    """
     import json
 
     buf = io.BytesIO()
@@ -81,14 +90,22 @@ def job_tar(job: Job, *, prefix: str, uid: int = 0, gid: int = 0) -> bytes:
 
         add("job.json", json.dumps(job.spec_dict()).encode())
         dirs: set[str] = set()
-        for name, data in sorted(job.files.items()):
-            rel = safe_relpath(name)
-            for parent in reversed(rel.parents[:-1] if len(rel.parts) > 1 else []):
-                key = f"work/{parent}"
-                if key not in dirs:
-                    dirs.add(key)
-                    info = tarfile.TarInfo(f"{prefix}/{key}")
-                    info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, uid, gid
-                    tar.addfile(info)
-            add(f"work/{rel}", data)
+
+        def add_dir(key: str, mode: int) -> None:
+            if key not in dirs:
+                dirs.add(key)
+                info = tarfile.TarInfo(f"{prefix}/{key}")
+                info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, mode, uid, gid
+                tar.addfile(info)
+
+        add_dir("private", 0o700)
+        for top, files, dir_mode, file_mode in (
+            ("work", job.files, 0o755, 0o644),
+            ("private", job.private, 0o700, 0o600),
+        ):
+            for name, data in sorted(files.items()):
+                rel = safe_relpath(name)
+                for parent in reversed(rel.parents[:-1] if len(rel.parts) > 1 else []):
+                    add_dir(f"{top}/{parent}", dir_mode)
+                add(f"{top}/{rel}", data, file_mode)
     return buf.getvalue()

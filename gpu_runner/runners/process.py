@@ -171,7 +171,7 @@ def _lay_out(job: Job, root: Path) -> tuple[Path, list[str]]:
     """The job folder (job.json + work/) and scratch under `root`; the executor's argv."""
     (root / "job").mkdir()
     (root / "job" / "job.json").write_text(json.dumps(job.spec_dict()))
-    write_job_files(job, root / "job" / "work")
+    write_job_files(job, root / "job" / "work", root / "job" / "private")
     scratch = root / "scratch"
     scratch.mkdir()
     argv = ["--job", str(root / "job"), "--results", str(root / "results")]
