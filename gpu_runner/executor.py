@@ -290,9 +290,9 @@ async def execute_job(
 ) -> RunOutput:
     """Run every notebook of `job`; never raises for student faults.
 
-    `private` holds the graded notebooks (default: `workdir`, for jobs made
-    before notebooks were private); `kernel_workdir` is where the kernel works
-    (the sandbox gives it a writable copy of `workdir`).
+    `private` holds the graded notebooks (a notebook not found there is read
+    from `workdir`: a job built without tests); `kernel_workdir` is where the
+    kernel works (the sandbox gives it a writable copy of `workdir`).
     """
     started = time.monotonic()
     deadline = started + job.total_timeout_s
@@ -316,7 +316,8 @@ async def execute_job(
     probe_runs: list[ProbeRun] = []
     for name in job.notebooks:
         nb_started = time.monotonic()
-        nb = nbformat.read(notebooks_dir / name, as_version=4)
+        source = notebooks_dir / name
+        nb = nbformat.read(source if source.is_file() else workdir / name, as_version=4)
         if time.monotonic() >= deadline:
             client = _GradingClient(nb, budget=budget, deadline=deadline)
             runs.append(NotebookRun(name, nbformat.writes(nb), _cell_runs(nb, client, False)))
@@ -443,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                 job,
                 workdir=args.job / "work",
                 scratch=scratch,
-                private=args.job / "private" if (args.job / "private").is_dir() else None,
+                private=args.job / "private",
                 kernel_argv=kernel_argv,
                 kernel_workdir=args.kernel_workdir,
                 tests_argv=json.loads(args.tests_argv) if args.tests_argv else None,
