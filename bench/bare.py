@@ -3,7 +3,7 @@
     python bench/bare.py NOTEBOOK...
 
 Each notebook gets a fresh kernel (start + execute + shutdown), as in grading,
-but nothing is sanitized, restored, canaried or scored. Prints one line per
+but nothing is sanitized, restored or scored. Prints one line per
 notebook and the sum (``TOTAL <seconds>``), which compare.py reads.
 """
 

@@ -6,7 +6,7 @@
   full grading with kernels).
 - ``fake`` rows: `grade_week` in this process with bench/fake_runner.FakeRunner, i.e.
   everything but the kernels: collection, content hashes, sanitize (nbgrader
-  preprocessors), canaries, scoring, result files and both gradebooks. N = 1,000
+  preprocessors), roles and rules, scoring, result files and both gradebooks. N = 1,000
   uses this row because full grading would take ~15 minutes on 2 cores; the kernel
   part is a constant per submission (a fresh process and kernel each).
 - ``rerun`` columns: the same batch again, unchanged (skipped by content hash), as

@@ -255,7 +255,9 @@ async def _run_test_cell(
 ) -> None:
     """One test cell in the trusted test process; its outputs and status recorded here."""
     deadline = min(client.deadline, time.monotonic() + cell_timeout_s)
-    status, outputs = await tests.run_test(cell.source, count=count, client=client, deadline=deadline)
+    status, outputs = await tests.run_test(
+        cell.source, count=count, client=client, deadline=deadline
+    )
     cell.outputs = []
     for out in outputs:
         node = nbformat.from_dict(out)
@@ -263,7 +265,9 @@ async def _run_test_cell(
             cell.outputs.append(node)
         elif index not in client._truncation_marked:
             client._truncation_marked.add(index)
-            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE))
+            cell.outputs.append(
+                nbformat.v4.new_output("stream", name="stdout", text=TRUNCATION_NOTE)
+            )
     if status == "timeout":
         client.timed_out.add(index)
         if not any(o.get("output_type") == "error" for o in cell.outputs):

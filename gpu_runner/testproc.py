@@ -101,7 +101,8 @@ class TestSession:
             if isinstance(stream, list) and len(stream) == 2 and stream[0] in ("stdout", "stderr"):
                 target = sys.stdout if stream[0] == "stdout" else sys.stderr
                 target.write(clean_text(str(stream[1])))
-        return reply.get("payload") if reply.get("payload") is not None else reply
+        payload = reply.get("payload")
+        return payload if isinstance(payload, dict) else reply
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -162,8 +163,9 @@ def _python_only(source: str) -> str:
 def _split_last_expression(source: str) -> tuple[ast.Module | None, ast.Expression | None]:
     tree = ast.parse(source, CELL_FILE)
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-        return (tree if tree.body else None), last
+        expr = tree.body.pop()
+        assert isinstance(expr, ast.Expr)
+        return (tree if tree.body else None), ast.Expression(expr.value)
     return tree, None
 
 
@@ -214,7 +216,9 @@ def serve(proto_in: io.BufferedReader, proto_out: TextIO) -> None:
             session.setup(str(message.get("source", "")))
             session.send({"op": "done", "status": "ok", "outputs": []})
         elif op == "test":
-            status, outputs = session.test(str(message.get("source", "")), int(message.get("count", 0)))
+            status, outputs = session.test(
+                str(message.get("source", "")), int(message.get("count", 0))
+            )
             session.send({"op": "done", "status": status, "outputs": outputs})
         else:
             return

@@ -147,7 +147,9 @@ def attack_notebook(course: Course, attack: str) -> nbformat.NotebookNode:
     return nb
 
 
-def grade(course: Course, nb: nbformat.NotebookNode, runner: Any, extra: dict[str, bytes] | None = None) -> Any:
+def grade(
+    course: Course, nb: nbformat.NotebookNode, runner: Any, extra: dict[str, bytes] | None = None
+) -> Any:
     files = {"demo01.ipynb": nbformat.writes(nb).encode(), **(extra or {})}
     return grade_single(course, "demo01", login="mallory", files=files, runner=runner)
 
@@ -261,7 +263,9 @@ def test_forged_role_metadata_is_ignored(demo_course: Course) -> None:
         if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")
     }
     assert {c.metadata["nbgrader"]["grade_id"]: c.source for c in tests} == expected
-    assert "print('I am a test')" in [c.source for c in graded.cells if c.metadata["autograder"]["role"] == "student"]
+    assert "print('I am a test')" in [
+        c.source for c in graded.cells if c.metadata["autograder"]["role"] == "student"
+    ]
     # the kernel's files never hold a notebook
     assert not any(name.endswith(".ipynb") for name in prepared.job.files)
 
@@ -298,8 +302,13 @@ def test_sandbox_honest_submission_full_marks_and_shadows_ignored(
     demo_course: Course, docker_runner: Any
 ) -> None:
     nb = filled(demo_course)
-    files = {"ipykernel_launcher.py": b"raise SystemExit(3)\n", "numpy.py": b"raise SystemExit(4)\n"}
-    nb.cells.insert(1, nbformat.v4.new_code_cell("import numpy\nassert 'site-packages' in numpy.__file__"))
+    files = {
+        "ipykernel_launcher.py": b"raise SystemExit(3)\n",
+        "numpy.py": b"raise SystemExit(4)\n",
+    }
+    nb.cells.insert(
+        1, nbformat.v4.new_code_cell("import numpy\nassert 'site-packages' in numpy.__file__")
+    )
     result = grade(demo_course, nb, docker_runner, files)
     assert result.status == "graded" and test_points(result) == 6, [
         (t.id, t.message) for t in result.tests
@@ -347,4 +356,3 @@ print("REACHABLE", reachable)
     )
     assert "FOUND []" in text, text[:2000]
     assert "REACHABLE []" in text, text[:2000]
-

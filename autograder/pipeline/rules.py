@@ -85,9 +85,7 @@ class _Checker(ast.NodeVisitor):
                     return True
             elif name == pattern or name.startswith(pattern + "."):
                 return True
-        return any(
-            name == m or name.startswith(m + ".") for m in self.rule.forbid_imports
-        )
+        return any(name == m or name.startswith(m + ".") for m in self.rule.forbid_imports)
 
     def _hit(self, what: str, node: ast.AST) -> None:
         self.found.append((what, getattr(node, "lineno", 0)))

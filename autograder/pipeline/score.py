@@ -213,7 +213,9 @@ def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
     return results
 
 
-def apply_rules(tests: list[TestResult], violations: list[Violation], lang: str) -> list[TestResult]:
+def apply_rules(
+    tests: list[TestResult], violations: list[Violation], lang: str
+) -> list[TestResult]:
     """A broken "by hand" rule: the tests it names score zero and say why."""
     from dataclasses import replace
 

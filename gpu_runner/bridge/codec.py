@@ -136,7 +136,9 @@ class Encoder:
             self._count(1)
             return {
                 "t": "dict",
-                "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()],
+                "v": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+                ],
             }
         numpy = sys.modules.get("numpy")
         if numpy is not None:

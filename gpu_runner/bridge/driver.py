@@ -86,7 +86,7 @@ class TrustedTests:
                     await self._send(proc, {"op": "reply", "reply": answer})
                 elif reply.get("op") == "done":
                     return str(reply.get("status", "error")), list(reply.get("outputs") or [])
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             await self.close()
             return "timeout", []
         except (BrokenPipeError, ConnectionResetError):
@@ -103,7 +103,9 @@ class TrustedTests:
             if status == "timeout":
                 return "timeout", []
             self._replayed += 1
-        return await self._exchange({"op": "test", "source": source, "count": count}, client, deadline)
+        return await self._exchange(
+            {"op": "test", "source": source, "count": count}, client, deadline
+        )
 
     async def close(self) -> None:
         proc, self._proc = self._proc, None

@@ -97,7 +97,8 @@ def _exception(info: Any) -> BaseException:
     if type(info) is not dict or type(info.get("type")) is not str:
         return BridgeError("the student's code failed")
     name = clean_text(info["type"], 100)
-    message = clean_text(info.get("message") if type(info.get("message")) is str else "", 2000)
+    raw = info.get("message")
+    message = clean_text(raw if isinstance(raw, str) else "", 2000)
     cls = ALLOWED_EXCEPTIONS.get(name)
     if cls is None:
         return BridgeError(f"{name}: {message}" if message else name)

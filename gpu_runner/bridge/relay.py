@@ -81,10 +81,7 @@ async def _interrupt(client: Any, msg_id: str) -> None:
 
 def request_code(req: dict[str, Any]) -> str:
     """The code that serves `req` in the kernel (the request as a Python string literal)."""
-    return (
-        "__import__('gpu_runner.bridge.kernel', fromlist=['serve'])"
-        f".serve({json.dumps(req)!r})"
-    )
+    return f"__import__('gpu_runner.bridge.kernel', fromlist=['serve']).serve({json.dumps(req)!r})"
 
 
 async def bridge_request(client: Any, req: dict[str, Any], deadline: float) -> dict[str, Any]:
