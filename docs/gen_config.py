@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def _table(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def render() -> str:
-    from autograder.config import AssignmentConfig, CourseConfig, Threshold
+    from autograder.config import AssignmentConfig, CourseConfig, Rule, Threshold
 
     parts = [HEADER, "\n## `course.toml`\n", (CourseConfig.__doc__ or "").strip(), ""]
     parts += _table(CourseConfig, "")
@@ -52,6 +53,8 @@ def render() -> str:
     parts += _table(AssignmentConfig, "")
     parts += ["", "### `[[thresholds]]`", "", (Threshold.__doc__ or "").strip(), ""]
     parts += _table(Threshold, "thresholds.")
+    parts += ["", "### `[[rules]]`", "", inspect.cleandoc(Rule.__doc__ or ""), ""]
+    parts += _table(Rule, "rules.")
     return "\n".join(parts) + "\n"
 
 

@@ -168,6 +168,14 @@ def test_arguments_cross_as_data_handles_or_library_references(
         bridge.name("ident")(lambda: 1)
 
 
+def test_random_generators_cross_by_state(student: dict[str, Any], bridge: Bridge) -> None:
+    student["draw"] = lambda rng: rng.normal(size=3)
+    rng = np.random.default_rng(7)
+    expected = np.random.default_rng(7).normal(size=3)
+    assert np.allclose(bridge.name("draw")(rng), expected)
+    assert np.allclose(rng.normal(size=3), expected)  # the test's own generator did not advance
+
+
 def test_isinstance_sees_installed_classes_only(student: dict[str, Any], bridge: Bridge) -> None:
     from sklearn.linear_model import LinearRegression
 

@@ -17,6 +17,7 @@ Tags::
     module {name, id}                                       re-imported by name if possible
     ref {module, qualname}                                  an installed library callable
     partial {func, args, kwargs}                            functools.partial of a ref
+    rng {kind, state}                                       a numpy random generator, by state
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ class Decoder:
                     _hashable(v)
                 return set(values) if tag == "set" else frozenset(values)
             return values if tag == "list" else tuple(values)
-        if tag in ("handle", "module", "ref", "partial"):
+        if tag in ("handle", "module", "ref", "partial", "rng"):
             return self.opaque(node)
         value = _expect_keys(node, "v")["v"]
         if tag == "bool" and type(value) is bool:

@@ -71,6 +71,12 @@ def _opaque(node: dict[str, Any]) -> Any:
         args = [decoder.decode(a) for a in node["args"]]
         kwargs = {str(k): decoder.decode(v) for k, v in node["kwargs"]}
         return functools.partial(func, *args, **kwargs)
+    if tag == "rng":
+        import numpy
+
+        bit_generator = getattr(numpy.random, str(node["kind"]))()
+        bit_generator.state = Decoder(_opaque).decode(node["state"])
+        return numpy.random.Generator(bit_generator)
     raise ValueError(f"unknown argument node {tag!r}")
 
 

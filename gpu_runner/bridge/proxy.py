@@ -141,6 +141,11 @@ def _argument_node(value: Any) -> dict[str, Any]:
         return {"t": "handle", "id": object.__getattribute__(value, "_id")}
     if type(value) is types.ModuleType:
         return {"t": "module", "name": value.__name__}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and type(value) is numpy.random.Generator:
+        # the kernel gets a generator in the same state (a copy: this one does not advance)
+        state = Encoder(_argument_node).encode(value.bit_generator.state)
+        return {"t": "rng", "kind": type(value.bit_generator).__name__, "state": state}
     if type(value) is functools.partial:
         enc = Encoder(_argument_node)
         return {
