@@ -33,7 +33,7 @@ import traceback
 from typing import Any, TextIO
 
 from gpu_runner.bridge.codec import clean_text
-from gpu_runner.bridge.proxy import Bridge, BridgeTimeout, KernelNames
+from gpu_runner.bridge.proxy import Bridge, BridgeTimeout, KernelNames, TestLocals
 
 CELL_FILE = "<test cell>"
 SETUP_FILE = "<setup cell>"
@@ -123,10 +123,11 @@ class TestSession:
         with _redirect(outputs):
             try:
                 body, last = _split_last_expression(_python_only(source))
+                top = TestLocals(self.namespace, self._kernel_builtins)
                 if body is not None:
-                    exec(compile(body, CELL_FILE, "exec"), self.namespace)  # noqa: S102
+                    exec(compile(body, CELL_FILE, "exec"), self.namespace, top)  # noqa: S102
                 if last is not None:
-                    value = eval(compile(last, CELL_FILE, "eval"), self.namespace)  # noqa: S307
+                    value = eval(compile(last, CELL_FILE, "eval"), self.namespace, top)  # noqa: S307
                     if value is not None:
                         outputs.append(_execute_result(value, count))
             except BridgeTimeout as exc:

@@ -298,3 +298,27 @@ def test_arbitrary_json_never_crashes_the_decoder(node: Any) -> None:
         Decoder(lambda n: None).decode(node)
     except (CodecError, BridgeError):
         pass
+
+
+def test_tests_can_rebind_and_delete_student_names_like_nbgrader(
+    student: dict[str, Any], bridge: Bridge
+) -> None:
+    """nbgrader's own example: `orig = squares; del squares; ...; squares = orig`."""
+    from gpu_runner.bridge.proxy import TestLocals
+
+    student["squares"] = lambda n: [i * i for i in range(1, n + 1)]
+    student["sum_of_squares"] = eval("lambda n: sum(squares(n))", vars(__main__))
+    names = KernelNames(bridge)
+    namespace: dict[str, Any] = {"__builtins__": names}
+    source = (
+        "orig_squares = squares\n"
+        "del squares\n"
+        "try:\n    sum_of_squares(1)\nexcept NameError:\n    used = True\nelse:\n    used = False\n"
+        "finally:\n    squares = orig_squares\n"
+        "helper = [squares(2) for _ in range(2)]\n"
+    )
+    exec(compile(source, "<test cell>", "exec"), namespace, TestLocals(namespace, names))
+    assert namespace["used"] is True
+    assert namespace["helper"] == [[1, 4], [1, 4]]
+    assert "squares" not in namespace  # the student's name went back to the kernel
+    assert bridge.name("squares")(3) == [1, 4, 9]

@@ -98,6 +98,15 @@ def _dispatch(req: dict[str, Any]) -> Any:
         if req["name"] not in namespace:
             raise _Missing()
         return namespace[req["name"]]
+    if op == "assign":
+        _user_namespace()[str(req["name"])] = Decoder(_opaque).decode(req["value"])
+        return None
+    if op == "delete":
+        namespace = _user_namespace()
+        if req["name"] not in namespace:
+            raise NameError(f"name {req['name']!r} is not defined")
+        del namespace[req["name"]]
+        return None
     if op == "getattr":
         return getattr(_target(req), str(req["attr"]))
     if op == "call":

@@ -72,6 +72,12 @@ class Bridge:
     def name(self, name: str) -> Any:
         return self.request({"op": "name", "name": name})
 
+    def assign(self, name: str, value: Any) -> None:
+        self.request({"op": "assign", "name": name, "value": self.encode(value)})
+
+    def delete(self, name: str) -> None:
+        self.request({"op": "delete", "name": name})
+
     def encode(self, value: Any) -> dict[str, Any]:
         return Encoder(_argument_node).encode(value)
 
@@ -275,11 +281,61 @@ class KernelNames(dict):  # type: ignore[type-arg]
     def __init__(self, bridge: Bridge) -> None:
         super().__init__(vars(builtins))
         self.bridge = bridge
+        #: names the tests read from the kernel: the student's
+        self.fetched: set[str] = set()
 
     def __missing__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise KeyError(name)
-        return self.bridge.name(name)
+        value = self.bridge.name(name)
+        self.fetched.add(name)
+        return value
 
 
-__all__ = ["ALLOWED_EXCEPTIONS", "Bridge", "BridgeError", "BridgeTimeout", "Handle", "KernelNames"]
+class TestLocals(dict):  # type: ignore[type-arg]
+    """A test cell's top-level names: the test namespace, writing through to the kernel
+    for the student's names.
+
+    Used as the ``locals`` of ``exec`` at a test cell's top level. Assigning or
+    deleting a name the tests read from the kernel (nbgrader's own example does
+    ``orig = squares; del squares; ...; squares = orig``) changes the kernel's
+    namespace, as it would in nbgrader; every other name is the test's.
+    """
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, namespace: dict[str, Any], names: KernelNames) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.names = names
+
+    def __getitem__(self, name: str) -> Any:
+        return self.namespace[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.namespace
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name in self.names.fetched and name not in self.namespace:
+            self.names.bridge.assign(name, value)
+        else:
+            self.namespace[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        if name in self.namespace:
+            del self.namespace[name]
+        elif name in self.names.fetched:
+            self.names.bridge.delete(name)
+        else:
+            raise KeyError(name)
+
+
+__all__ = [
+    "ALLOWED_EXCEPTIONS",
+    "Bridge",
+    "BridgeError",
+    "BridgeTimeout",
+    "Handle",
+    "KernelNames",
+    "TestLocals",
+]
