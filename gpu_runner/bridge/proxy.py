@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import importlib
-import importlib.util
 import sys
 import types
 from collections.abc import Callable
@@ -34,8 +32,8 @@ ALLOWED_EXCEPTIONS: dict[str, type[BaseException]] = {
     )
 }  # fmt: skip
 
-#: modules never imported on the trusted side just because the kernel names them
-NEVER_IMPORT = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "webbrowser"})
+#: modules a kernel's name never resolves to on the trusted side (this side's own machinery)
+NEVER_IMPORT = frozenset({"gpu_runner", "autograder", "__main__", "builtins"})
 
 #: classes a handle may never claim to be (plain data crosses as data, or not at all)
 _PLAIN_MODULES = frozenset({"builtins", "numpy", "collections", "abc", "typing"})
@@ -112,20 +110,18 @@ def _exception(info: Any) -> BaseException:
 
 
 def _trusted_module(name: Any) -> types.ModuleType | None:
-    """The trusted side's own import of a module the kernel names, if it is installed."""
+    """The trusted side's own copy of a module the kernel names, if this side imported it.
+
+    Only modules already imported here (by the setup replay or a test) resolve: a
+    student's name never makes this side import anything, and never yields this
+    process's own modules.
+    """
     if type(name) is not str or not name or len(name) > 200:
         return None
-    parts = name.split(".")
-    if not all(p.isidentifier() for p in parts) or parts[0] in NEVER_IMPORT:
+    if name == "__main__" or name.split(".")[0] in NEVER_IMPORT:
         return None
-    if name in sys.modules:
-        return sys.modules[name]
-    try:
-        if importlib.util.find_spec(parts[0]) is None:
-            return None
-        return importlib.import_module(name)
-    except Exception:
-        return None
+    module = sys.modules.get(name)
+    return module if isinstance(module, types.ModuleType) else None
 
 
 def _trusted_class(module: str, qualname: str) -> type | None:
@@ -168,7 +164,7 @@ def _argument_node(value: Any) -> dict[str, Any]:
         and isinstance(qualname, str)
         and "<" not in qualname
         and module not in ("__main__", "__test__")
-        and _trusted_module(module) is not None
+        and module in sys.modules
     ):
         return {"t": "ref", "module": module, "qualname": qualname}
     raise BridgeError(
