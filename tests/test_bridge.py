@@ -106,6 +106,10 @@ def test_protocol_attributes_never_cross(student: dict[str, Any], bridge: Bridge
     student["plain"] = object()
     with pytest.raises(AttributeError):
         bridge.name("fake").__array_interface__  # noqa: B018
+    assert bridge.name("fake").__class__ is Handle
+    assert bridge.name("plain").__class__.__name__ == "Handle"
+    student["func"] = test_protocol_attributes_never_cross
+    assert bridge.name("func").__name__ == "test_protocol_attributes_never_cross"
     with pytest.raises(BridgeError):
         np.asarray(bridge.name("plain"))  # the kernel's asarray gives an object array: refused
 

@@ -38,6 +38,9 @@ NEVER_IMPORT = frozenset({"gpu_runner", "autograder", "__main__", "builtins"})
 #: classes a handle may never claim to be (plain data crosses as data, or not at all)
 _PLAIN_MODULES = frozenset({"builtins", "numpy", "collections", "abc", "typing"})
 
+#: dunder attributes a test may read explicitly (plain strings; no protocol reads them here)
+DESCRIPTIVE_DUNDERS = frozenset({"__name__", "__qualname__", "__module__", "__doc__"})
+
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -198,7 +201,7 @@ class Handle:
         return bridge.request({"op": op, "id": object.__getattribute__(self, "_id"), **fields})
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
+        if name.startswith("__") and name.endswith("__") and name not in DESCRIPTIVE_DUNDERS:
             raise AttributeError(name)  # protocols (__array_interface__, ...) never cross
         return self._request("getattr", attr=name)
 
