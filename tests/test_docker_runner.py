@@ -154,9 +154,10 @@ TAMPER = {
 
 
 @pytest.mark.parametrize("patch", list(TAMPER))
-def test_tampered_kernel_earns_no_points_for_failing_tests(
+def test_tampered_kernel_changes_no_verdict(
     patch: str, demo_course: Course, runner: DockerRunner
 ) -> None:
+    """Tests run outside the kernel: patching it leaves every verdict as earned."""
     require_docker()
     answers = {
         "squares": textwrap.dedent(TAMPER[patch])
@@ -166,13 +167,12 @@ def test_tampered_kernel_earns_no_points_for_failing_tests(
     }
     files = {"demo01.ipynb": nbformat.writes(filled(demo_course, answers)).encode()}
     result = grade_single(demo_course, "demo01", login="cheater", files=files, runner=runner)
-    tests = {t.id: t for t in result.tests}
     assert result.status == "graded" and result.run_status == "completed"
-    assert tests["test_mean"].points == 0 and tests["test_count_words"].points == 0
-    assert result.flags, "tampering must be flagged"
-    if patch in ("run_cell", "do_execute"):  # failing tests reported ok: everything withheld
-        assert result.score == 0.0
-        assert all(t.points == 0 for t in result.tests)
+    assert {t.id: t.points for t in result.tests} == {
+        "test_squares": 2.0,
+        "test_mean": 0.0,
+        "test_count_words": 0.0,
+    }
 
 
 # -- the sandbox -------------------------------------------------------------------------
