@@ -7,9 +7,12 @@ are "common code" (the obvious way to write a line everyone writes): they are le
 out, as MOSS's ``-m`` does, so a class that all solved the task the same way does
 not light up. Rare shared hashes weigh more than hashes shared by a handful.
 
-Score of a pair: the weighted count of rare shared fingerprints over the size of
-the smaller submission (so copying a small part of a large submission still
-shows), with a floor on the size so two near-empty submissions do not score 1.
+Each hash weighs its rarity, ``log(n / df)`` (inverse document frequency): code
+only this student wrote weighs the most, code everyone wrote nothing. The score
+of a pair is the weight of what both hold over the weight of the smaller
+submission: the share of its rare code that is also in the other one. A copy,
+however disguised, shares nearly all of it (score near 1); honest students who
+solved it the obvious way share the common parts, which weigh little.
 """
 
 from __future__ import annotations
@@ -21,19 +24,14 @@ from dataclasses import dataclass
 
 from autograder.similarity.fingerprint import K, W, Fingerprints
 
-COMMON_FRACTION = 0.05  # a hash in more than 5 % of the class (and > COMMON_MIN) is common code
-COMMON_MIN = 4
+COMMON_FRACTION = 0.25  # a hash in more than a quarter of the class is common code
+COMMON_MIN = 10
 MIN_SIZE = 15  # fingerprints: smaller submissions are scored as if they had this many
 
 
 def common_cap(students: int) -> int:
     """Largest number of students a hash may be in and still count as evidence."""
     return max(COMMON_MIN, math.ceil(COMMON_FRACTION * students))
-
-
-def weight(df: int) -> float:
-    """Evidence of a hash shared by `df` submissions: 1 for a pair, less for a crowd."""
-    return 1.0 if df <= 2 else 2.0 / df
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,13 @@ class FingerprintIndex:
             for h in fp.positions:
                 postings[h].append(i)
         self.postings = dict(postings)
+        n = max(len(self.prints), 2)
+        self._log_n = math.log(n)
+        self.mass = [sum(self.weight(len(self.postings[h])) for h in fp.positions) for fp in self.prints]
+
+    def weight(self, df: int) -> float:
+        """Evidence of a hash held by `df` submissions: rare code weighs most, common none."""
+        return self._log_n - math.log(df) if df <= self.cap else 0.0
 
     def df(self, h: int) -> int:
         return len(self.postings.get(h, ()))
@@ -72,7 +77,7 @@ class FingerprintIndex:
             df = len(holders)
             if df < 2 or df > self.cap:
                 continue
-            w = weight(df)
+            w = self.weight(df)
             for x in range(df):
                 i = holders[x]
                 for y in range(x + 1, df):
@@ -86,8 +91,8 @@ class FingerprintIndex:
         return {k: (v[0], int(v[1])) for k, v in acc.items()}
 
     def code_score(self, i: int, j: int, weighted: float) -> float:
-        smaller = min(self.prints[i].size, self.prints[j].size)
-        return min(1.0, weighted / max(smaller, MIN_SIZE))
+        smaller = min(self.mass[i], self.mass[j])
+        return min(1.0, weighted / max(smaller, MIN_SIZE * self._log_n))
 
     def regions(self, i: int, j: int) -> list[Region]:
         """The matching runs of a pair, in A's order (evidence hashes only)."""
