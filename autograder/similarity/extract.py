@@ -114,5 +114,6 @@ def read_submission(course: Course, week: str, login: str) -> Submission:
 
 
 def read_week(course: Course, week: str, logins: list[str] | None = None) -> list[Submission]:
-    return [read_submission(course, week, login) for login in logins or course.submitted_logins(week)]
-
+    return [
+        read_submission(course, week, login) for login in logins or course.submitted_logins(week)
+    ]

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograder.similarity.fingerprint import K, W, Fingerprints
+from autograder.similarity.fingerprint import Fingerprints, K, W
 
 COMMON_FRACTION = 0.25  # a hash in more than a quarter of the class is common code
 COMMON_MIN = 10
@@ -58,7 +58,9 @@ class FingerprintIndex:
         self.postings = dict(postings)
         n = max(len(self.prints), 2)
         self._log_n = math.log(n)
-        self.mass = [sum(self.weight(len(self.postings[h])) for h in fp.positions) for fp in self.prints]
+        self.mass = [
+            sum(self.weight(len(self.postings[h])) for h in fp.positions) for fp in self.prints
+        ]
 
     def weight(self, df: int) -> float:
         """Evidence of a hash held by `df` submissions: rare code weighs most, common none."""

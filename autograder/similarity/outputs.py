@@ -83,9 +83,7 @@ def notebook_items(nb: NotebookNode) -> set[Item]:
 def result_items(result: SubmissionResult | None) -> set[Item]:
     if result is None or result.status != "graded":
         return set()
-    items = {
-        Item("metric", f"{m.id} = {m.value!r}") for m in result.metrics if m.value is not None
-    }
+    items = {Item("metric", f"{m.id} = {m.value!r}") for m in result.metrics if m.value is not None}
     items.update(
         Item("error", line)
         for t in result.tests

@@ -101,6 +101,4 @@ def unmark_pair(course: Course, week: str, a: str, b: str) -> bool:
 def pair_reviews(course: Course, week: str) -> dict[tuple[str, str], PairReview]:
     with _engine(course).begin() as conn:
         rows = conn.execute(select(reviews_table).where(reviews_table.c.week == week)).all()
-    return {
-        (r.a, r.b): PairReview(r.a, r.b, r.state, r.note or "", r.decided_at) for r in rows
-    }
+    return {(r.a, r.b): PairReview(r.a, r.b, r.state, r.note or "", r.decided_at) for r in rows}
