@@ -16,6 +16,7 @@ import random
 import re
 import tokenize
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -69,7 +70,12 @@ class Student:
         self.spaced = rng.random() < 0.8  # "a - b" or "a-b"
         # habits: small things each student does their own way, everywhere
         self.guard = rng.choice(
-            [None, None, "if len(xs) == 0:\n    return 0.0", "if not xs:\n    raise ValueError('empty')"]
+            [
+                None,
+                None,
+                "if len(xs) == 0:\n    return 0.0",
+                "if not xs:\n    raise ValueError('empty')",
+            ]
         )
         self.result_variable = rng.choice([None, None, "answer", "res", "ret", "output"])
         self.float_returns = rng.random() < 0.25
@@ -211,7 +217,9 @@ def _clean_survey(st: Student) -> str:
         "def {conv}(text):\n    try:\n        if text.strip().{upper}() in {missing}:\n            return None\n"
         "        return float(text.strip())\n    except ValueError:\n        return None",
     ).replace("{upper}", upper)
-    init = st.pick("{out}, {seen} = [], set()", "{out} = []\n{seen} = set()", "{out} = []\n{seen} = []")
+    init = st.pick(
+        "{out}, {seen} = [], set()", "{out} = []\n{seen} = set()", "{out} = []\n{seen} = []"
+    )
     checks = st.pick(
         "if {age} is None or {height} is None:\n        continue\n    if not 0 <= {age} <= 120:\n        continue",
         "if {age} is None or {height} is None or {age} < 0 or {age} > 120:\n        continue",
@@ -266,7 +274,12 @@ def habits(st: Student, name: str, args: str, body: str) -> str:
     """The student's own habits applied to one function body (before names are filled)."""
     lines = body.split("\n")
     last = lines[-1]
-    if last.startswith("return ") and name in NUMERIC and st.float_returns and st.rng.random() < 0.6:
+    if (
+        last.startswith("return ")
+        and name in NUMERIC
+        and st.float_returns
+        and st.rng.random() < 0.6
+    ):
         last = f"return float({last[7:]})"
     if last.startswith("return ") and st.result_variable and st.rng.random() < 0.6:
         lines[-1:] = [f"{st.result_variable} = {last[7:]}", f"return {st.result_variable}"]
@@ -306,31 +319,65 @@ def check_cell(st: Student) -> str | None:
     )
 
 
-def release() -> nbformat.NotebookNode:
-    return nbformat.read(REPO / "assignments" / WEEK / f"{WEEK}.ipynb", as_version=4)
+def release(week: str = WEEK) -> nbformat.NotebookNode:
+    return nbformat.read(REPO / "assignments" / week / f"{week}.ipynb", as_version=4)
 
 
-def notebook(cells: dict[str, str], extra: str | None = None) -> nbformat.NotebookNode:
-    nb = copy.deepcopy(release())
+def _at(nb: nbformat.NotebookNode, grade_id: str) -> int:
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def notebook(
+    cells: dict[str, str], extra: str | None = None, spec: WeekSpec | None = None
+) -> nbformat.NotebookNode:
+    spec = spec or WEEK02
+    nb = copy.deepcopy(release(spec.week))
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in cells:
             cell.source = cells[gid]
     if extra:
-        at = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "test_zscores")
-        nb.cells.insert(at + 1, nbformat.v4.new_code_cell(extra))
+        nb.cells.insert(_at(nb, spec.extra_after) + 1, nbformat.v4.new_code_cell(extra))
     return nb
+
+
+def split_week02(cells: dict[str, str]) -> tuple[dict[str, str], str, str]:
+    """central_tendency's last function moves to a new cell right after it."""
+    blocks = split_functions(cells["central_tendency"])
+    return (
+        {**cells, "central_tendency": "\n\n\n".join(blocks[:2])},
+        "central_tendency",
+        "\n\n\n".join(blocks[2:]),
+    )
+
+
+@dataclass(frozen=True)
+class WeekSpec:
+    """How to generate one week's class: answer cells, own check cell, where a copy splits."""
+
+    week: str
+    cells: Callable[[Student], dict[str, str]]
+    check_cell: Callable[[Student], str | None]
+    extra_after: str  # grade id after which a student's own check cell goes
+    split: Callable[[dict[str, str]], tuple[dict[str, str], str, str]]
+    keep: frozenset[str]  # names fixed by the release (not renamed by a copier)
 
 
 # -- disguises ------------------------------------------------------------------
 
-KEEP = {
-    "mean", "median", "mode", "variance", "std", "percentile", "correlation", "zscores",
-    "clean_survey", "xs", "ys", "q", "ddof", "rows", "math", "csv", "text",
-}  # fmt: skip
+KEEP = frozenset(
+    {
+        "mean", "median", "mode", "variance", "std", "percentile", "correlation", "zscores",
+        "clean_survey", "xs", "ys", "q", "ddof", "rows", "math", "csv", "text",
+    }
+)  # fmt: skip
 
 
-def rename_identifiers(source: str, suffix: str = "_2") -> str:
+def rename_identifiers(source: str, suffix: str = "_2", keep: frozenset[str] = KEEP) -> str:
     """Every local name renamed (by token position, so strings and attributes stay)."""
     import builtins
     import keyword
@@ -341,13 +388,15 @@ def rename_identifiers(source: str, suffix: str = "_2") -> str:
     for i, tok in enumerate(toks):
         if tok.type != tokenize.NAME or keyword.iskeyword(tok.string):
             continue
-        if tok.string in KEEP or tok.string in dir(builtins):
+        if tok.string in keep or tok.string in dir(builtins):
             continue
         if i and toks[i - 1].string == ".":
             continue
         if i + 1 < len(toks) and toks[i + 1].string == "=" and toks[i - 1].string in ("(", ","):
             continue  # keyword arguments
-        edits.append((tok.start, tok.end, {"kv": "pair"}.get(tok.string, "my_" + tok.string + suffix)))
+        edits.append(
+            (tok.start, tok.end, {"kv": "pair"}.get(tok.string, "my_" + tok.string + suffix))
+        )
     for (row, col), (_, end), new in reversed(edits):
         line = lines[row - 1]
         lines[row - 1] = line[:col] + new + line[end:]
@@ -378,56 +427,69 @@ def reorder_functions(cells: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def copy_notebook(source_cells: dict[str, str], kind: str, extra: str | None) -> nbformat.NotebookNode:
+def copy_notebook(
+    source_cells: dict[str, str], kind: str, extra: str | None, spec: WeekSpec | None = None
+) -> nbformat.NotebookNode:
+    spec = spec or WEEK02
     cells = dict(source_cells)
     if kind == "renamed":  # renamed identifiers and rewritten comments
-        cells = {g: rewrite_comments(rename_identifiers(s)) for g, s in cells.items()}
-        return notebook(cells, extra)
+        cells = {
+            g: rewrite_comments(rename_identifiers(s, keep=spec.keep)) for g, s in cells.items()
+        }
+        return notebook(cells, extra, spec)
     if kind == "reordered":  # functions reordered, comments rewritten, whitespace changed
         cells = reorder_functions({g: rewrite_comments(s) for g, s in cells.items()})
         cells = {g: s.replace(" = ", "=").replace("\n\n\n", "\n\n") for g, s in cells.items()}
-        return notebook(cells, extra)
+        return notebook(cells, extra, spec)
     if kind == "split":  # one cell split in two, identifiers renamed
-        cells = {g: rename_identifiers(s, "_x") for g, s in cells.items()}
-        blocks = split_functions(cells["central_tendency"])
-        cells["central_tendency"] = "\n\n\n".join(blocks[:2])
-        nb = notebook(cells, extra)
-        at = next(
-            i
-            for i, c in enumerate(nb.cells)
-            if c.metadata.get("nbgrader", {}).get("grade_id") == "central_tendency"
-        )
-        nb.cells.insert(at + 1, nbformat.v4.new_code_cell("\n\n\n".join(blocks[2:])))
+        cells = {g: rename_identifiers(s, "_x", keep=spec.keep) for g, s in cells.items()}
+        cells, grade_id, moved = spec.split(cells)
+        nb = notebook(cells, extra, spec)
+        nb.cells.insert(_at(nb, grade_id) + 1, nbformat.v4.new_code_cell(moved))
         return nb
     raise ValueError(kind)
 
 
+WEEK02 = WeekSpec(
+    week=WEEK,
+    cells=lambda st: honest_cells(st),
+    check_cell=lambda st: check_cell(st),
+    extra_after="test_zscores",
+    split=split_week02,
+    keep=KEEP,
+)
 PLANTED = (("renamed", 3, 17), ("reordered", 8, 24), ("split", 12, 29))  # kind, source, copier
 
 
 def make_class(
-    out: Path, *, students: int = 30, seed: int = 19, planted: bool = True
+    out: Path,
+    *,
+    students: int = 30,
+    seed: int = 19,
+    planted: bool = True,
+    spec: WeekSpec | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Write DIR/<login>/week02.ipynb for the class; returns (logins, planted pairs)."""
+    """Write DIR/<login>/<week>.ipynb for the class; returns (logins, planted pairs)."""
+    spec = spec or WEEK02
     rng = random.Random(seed)
     logins = [f"stu{i:03d}" for i in range(1, students + 1)]
     sources: dict[str, tuple[dict[str, str], str | None]] = {}
-    copiers = {c: (kind, s) for kind, s, c in PLANTED} if planted else {}
+    copiers = {c: (kind, s) for kind, s, c in PLANTED if c <= students} if planted else {}
     pairs = []
     for i, login in enumerate(logins, start=1):
         st = Student(random.Random(rng.random()))
-        cells, extra = honest_cells(st), check_cell(st)
+        cells, extra = spec.cells(st), spec.check_cell(st)
         sources[login] = (cells, extra)
         if i in copiers:
             kind, src = copiers[i]
             src_cells, src_extra = sources[logins[src - 1]]
-            nb = copy_notebook(src_cells, kind, src_extra)
+            nb = copy_notebook(src_cells, kind, src_extra, spec)
             pairs.append((logins[src - 1], login))
         else:
-            nb = notebook(cells, extra)
+            nb = notebook(cells, extra, spec)
         folder = out / login
         folder.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, folder / f"{WEEK}.ipynb")
+        nbformat.write(nb, folder / f"{spec.week}.ipynb")
         (folder / "submission.json").write_text(
             json.dumps({"submitted_at": "2026-09-15T20:00:00+09:00"})
         )

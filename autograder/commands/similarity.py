@@ -21,7 +21,7 @@ from autograder.commands import course_of
 @click.option(
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
-    help="Flag pairs scoring at least this (default 0.6).",
+    help="Flag pairs scoring at least this (default 0.65).",
 )
 @click.option(
     "--allow",

@@ -339,7 +339,7 @@ def write_week_report(
     from autograder.reports.feedback_html import write_feedback_html
 
     lang = language or course.config.language
-    similarity_html = _similarity_section(course, week, lang, flag=results is None)
+    similarity_html = _similarity_section(course, week, lang)
     data = gather_week(course, week, results=results)
     style = plot_style(lang)
     plots = week_plots(data, style)
@@ -370,12 +370,9 @@ def write_week_report(
     return ReportFiles(html_path, tuple(pngs), tuple(pages))
 
 
-def _similarity_section(course: Course, week: str, language: str, *, flag: bool) -> str:
-    """Score the week's pairs, refresh the review flags in the results, render the section."""
-    from autograder.similarity import analyse_week, apply_flags
+def _similarity_section(course: Course, week: str, language: str) -> str:
+    """The week's pairs, ranked (read-only: `autograder similarity` writes the flags)."""
+    from autograder.similarity import analyse_week
     from autograder.similarity.render import render_section
 
-    sim = analyse_week(course, week)
-    if flag:
-        apply_flags(course, week, sim)
-    return render_section(sim, language=language)
+    return render_section(analyse_week(course, week), language=language)

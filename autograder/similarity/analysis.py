@@ -26,7 +26,7 @@ from autograder.similarity.outputs import (
 from autograder.similarity.reviews import PairReview, pair_key, pair_reviews
 
 SCHEMA_VERSION = 1
-DEFAULT_THRESHOLD = 0.6
+DEFAULT_THRESHOLD = 0.65
 FLAG_KEY = "flag_similarity"
 FLAG_TEXTS = frozenset(MESSAGES[FLAG_KEY].values())
 

@@ -7,8 +7,9 @@ are "common code" (the obvious way to write a line everyone writes): they are le
 out, as MOSS's ``-m`` does, so a class that all solved the task the same way does
 not light up. Rare shared hashes weigh more than hashes shared by a handful.
 
-Each hash weighs its rarity, ``log(n / df)`` (inverse document frequency): code
-only this student wrote weighs the most, code everyone wrote nothing. The score
+Each hash weighs its rarity, ``log(n / df)²`` (inverse document frequency,
+squared so that a handful of rare lines outweighs a page of popular ones): code
+only this student wrote weighs the most, code a quarter of the class wrote nothing. The score
 of a pair is the weight of what both hold over the weight of the smaller
 submission: the share of its rare code that is also in the other one. A copy,
 however disguised, shares nearly all of it (score near 1); honest students who
@@ -26,7 +27,7 @@ from autograder.similarity.fingerprint import Fingerprints, K, W
 
 COMMON_FRACTION = 0.25  # a hash in more than a quarter of the class is common code
 COMMON_MIN = 10
-MIN_SIZE = 15  # fingerprints: smaller submissions are scored as if they had this many
+MIN_SIZE = 15  # a submission weighs at least this many pair-rare fingerprints (no 1/1 = 100 %)
 
 
 def common_cap(students: int) -> int:
@@ -64,7 +65,7 @@ class FingerprintIndex:
 
     def weight(self, df: int) -> float:
         """Evidence of a hash held by `df` submissions: rare code weighs most, common none."""
-        return self._log_n - math.log(df) if df <= self.cap else 0.0
+        return (self._log_n - math.log(df)) ** 2 if df <= self.cap else 0.0
 
     def df(self, h: int) -> int:
         return len(self.postings.get(h, ()))
@@ -94,7 +95,7 @@ class FingerprintIndex:
 
     def code_score(self, i: int, j: int, weighted: float) -> float:
         smaller = min(self.mass[i], self.mass[j])
-        return min(1.0, weighted / max(smaller, MIN_SIZE * self._log_n))
+        return min(1.0, weighted / max(smaller, MIN_SIZE * self.weight(2)))
 
     def regions(self, i: int, j: int) -> list[Region]:
         """The matching runs of a pair, in A's order (evidence hashes only)."""
