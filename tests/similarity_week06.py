@@ -54,12 +54,20 @@ def _fill(st: Student, name: str, body: str) -> str:
 
 
 def _to_images(st: Student) -> str:
-    return st.pick(
+    body = st.pick(
         "return (np.asarray(X, dtype=np.float32) / 16.0).reshape(-1, 8, 8, 1)",
         '{arr} = np.array(X, dtype="float32")\n{arr} = {arr} / 16.0\nreturn {arr}.reshape(len({arr}), 8, 8, 1)',
         "return np.asarray(X).reshape(-1, 8, 8, 1).astype(np.float32) / 16.0",
         "{arr} = np.asarray(X, dtype=np.float32).reshape(-1, 8, 8, 1)\nreturn {arr} / np.float32(16)",
     )
+    body = body.replace("16.0", st.pick("16.0", "16", "16.", "16.0"))
+    if st.rng.random() < 0.3:
+        body = (
+            st.pick("X = np.asarray(X)", "assert X.shape[1] == 64", "X = np.array(X, copy=True)")
+            + "\n"
+            + body
+        )
+    return body
 
 
 def _shift(st: Student) -> str:
@@ -111,14 +119,32 @@ def _build(st: Student) -> str:
     opt = st.pick(
         '"adam"', "keras.optimizers.Adam(1e-3)", "keras.optimizers.Adam(learning_rate=0.001)"
     )
+    kernel = st.pick("3", "(3, 3)", "3", "kernel_size=3")
+    norm = ["keras.layers.BatchNormalization()"] if st.rng.random() < 0.3 else []
+    pool = st.pick(
+        "keras.layers.MaxPooling2D()",
+        "keras.layers.MaxPooling2D((2, 2))",
+        "keras.layers.MaxPool2D(2)",
+    )
+    extra_dense = (
+        [f'keras.layers.Dense({st.pick("32", "64")}, activation="relu")']
+        if st.rng.random() < 0.3
+        else []
+    )
     layers = [
         "keras.Input(shape=(8, 8, 1))",
-        f'keras.layers.Conv2D({f1}, 3, padding="same", activation="relu")',
-        *([f'keras.layers.Conv2D({f2}, 3, padding="same", activation="relu")'] if second else []),
-        "keras.layers.MaxPooling2D()",
+        f'keras.layers.Conv2D({f1}, {kernel}, padding="same", activation="relu")',
+        *norm,
+        *(
+            [f'keras.layers.Conv2D({f2}, {kernel}, padding="same", activation="relu")']
+            if second
+            else []
+        ),
+        pool,
         "keras.layers.Flatten()",
         f'keras.layers.Dense({units}, activation="relu")',
         f"keras.layers.Dropout({drop})",
+        *extra_dense,
         'keras.layers.Dense(10, activation="softmax")',
     ]
     compile_ = (
@@ -143,14 +169,32 @@ def _predict(st: Student) -> str:
 def _train(st: Student) -> str:
     epochs, batch = st.rng.randint(6, 14), st.pick("32", "64", "128")
     split = st.pick("0.1", "0.1", "0.2")
+    early = st.rng.random() < 0.3
     note = st.comment()
     lines = [
         *([note] if note else []),
         "X_aug, y_aug = augment(to_images(X_train_raw), y_train, copies=8, rng=np.random.default_rng(0))",
         "model = build_cnn()",
         *(["model.summary()"] if st.rng.random() < 0.4 else []),
+        *(
+            [f"stop = keras.callbacks.EarlyStopping(patience={st.rng.randint(2, 4)})"]
+            if early
+            else []
+        ),
         f"history = model.fit(X_aug, y_aug, epochs={epochs}, batch_size={batch}, "
-        f"validation_split={split}, verbose=0)",
+        f"validation_split={split}, verbose=0"
+        + (", callbacks=[stop]" if early else "")
+        + (", shuffle=True" if st.rng.random() < 0.3 else "")
+        + ")",
+        *(
+            [
+                st.pick(
+                    "print(history.history.keys())", 'print(max(history.history["val_accuracy"]))'
+                )
+            ]
+            if st.rng.random() < 0.4
+            else []
+        ),
         "test_loss, test_acc = model.evaluate(to_images(X_test_raw), y_test, verbose=0)",
         'print(f"공개 테스트 정확도: {test_acc:.3f}")',
     ]
@@ -172,11 +216,20 @@ def check_cell(st: Student) -> str | None:
     if not st.check_numbers:
         return None
     i = st.rng.randint(0, 300)
-    return st.pick(
+    first = st.pick(
         f"print(predict_digits(X_test_raw[{i}:{i + 5}]), y_test[{i}:{i + 5}])",
         f"import matplotlib.pyplot as plt\nplt.imshow(X_test_raw[{i}].reshape(8, 8))\nplt.show()",
         "print(history.history['val_accuracy'][-1])\nprint(np.mean(predict_digits(X_test_raw) == y_test))",
     )
+    second = st.pick(
+        "",
+        "from sklearn.metrics import confusion_matrix\n"
+        "print(confusion_matrix(y_test, predict_digits(X_test_raw)))",
+        'import matplotlib.pyplot as plt\nplt.plot(history.history["loss"], label="loss")\n'
+        'plt.plot(history.history["val_loss"], label="val")\nplt.legend()\nplt.show()',
+        f"wrong = np.where(predict_digits(X_test_raw) != y_test)[0]\nprint(len(wrong), wrong[:{st.rng.randint(3, 12)}])",
+    )
+    return f"{first}\n\n{second}".strip()
 
 
 def split(cells_: dict[str, str]) -> tuple[dict[str, str], str, str]:
