@@ -55,12 +55,6 @@ def _is_release_cell(cell: NotebookNode) -> bool:
     return bool(meta.get("grade") or meta.get("locked"))
 
 
-def strip_magics(source: str) -> str:
-    """IPython magics and shell escapes are not Python; blank them, keep line numbers."""
-    lines = source.split("\n")
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
-
-
 def own_cells(nb: NotebookNode, notebook: str) -> list[CodeCell]:
     cells = []
     for i, cell in enumerate(nb.get("cells", []), start=1):
@@ -71,7 +65,7 @@ def own_cells(nb: NotebookNode, notebook: str) -> list[CodeCell]:
             source = "".join(source)
         if not isinstance(source, str) or not source.strip():
             continue
-        cells.append(CodeCell(notebook, i, strip_magics(source[:MAX_CELL_CHARS])))
+        cells.append(CodeCell(notebook, i, source[:MAX_CELL_CHARS]))
     return cells
 
 
@@ -84,7 +78,7 @@ def release_sources(course: Course, week: str) -> list[str]:
         if not path.is_file():  # not released yet: the source with solutions would be wrong
             continue
         nb = nbformat.read(path, as_version=4)
-        sources += [strip_magics(c.source) for c in nb.cells if c.cell_type == "code"]
+        sources += [c.source for c in nb.cells if c.cell_type == "code"]
     return sources
 
 

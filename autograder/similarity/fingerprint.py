@@ -120,14 +120,21 @@ def _tokenize_fallback(source: str, cell: int) -> list[Token]:
     return out
 
 
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python; blank them, keep line numbers."""
+    lines = source.split("\n")
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
 def tokens(cells: Sequence[CodeCell]) -> list[Token]:
     """Normalised tokens of all cells as one stream (cell boundaries do not matter)."""
     out: list[Token] = []
     for index, cell in enumerate(cells):
+        source = strip_magics(cell.source)
         try:
-            out += _tokenize_python(cell.source, index)
+            out += _tokenize_python(source, index)
         except (tokenize.TokenError, SyntaxError):
-            out += _tokenize_fallback(cell.source, index)
+            out += _tokenize_fallback(source, index)
     return out
 
 

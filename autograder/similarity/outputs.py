@@ -105,17 +105,23 @@ def submission_items(
     return items
 
 
+def rare_max(students: int) -> int:
+    """At most this many holders make an item unusual (a pair, in a small class)."""
+    return max(2, min(RARE_MAX, students // 4))
+
+
 def shared_rare_items(
     per_student: Sequence[set[Item]],
 ) -> dict[tuple[int, int], list[Item]]:
     """(i, j) with i < j -> the unusual items both hold (inverted index, as for code)."""
+    most = rare_max(len(per_student))
     holders: dict[Item, list[int]] = defaultdict(list)
     for i, items in enumerate(per_student):
         for item in items:
             holders[item].append(i)
     shared: dict[tuple[int, int], list[Item]] = defaultdict(list)
     for item, who in holders.items():
-        if 2 <= len(who) <= RARE_MAX:
+        if 2 <= len(who) <= most:
             for x in range(len(who)):
                 for y in range(x + 1, len(who)):
                     shared[(who[x], who[y])].append(item)
