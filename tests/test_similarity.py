@@ -376,3 +376,52 @@ def test_bad_marks_are_usage_errors(klass) -> None:
         assert result.exit_code == 2, result.output
     with pytest.raises(Exception, match="different students"):
         mark_pair(course, WEEK, "stu002", "stu002")
+
+
+def test_same_unusual_predictions_flag_a_pair(fresh_course: Course, tmp_path: Path) -> None:
+    import numpy as np
+
+    from autograder.similarity.predictions import predictions_dir
+
+    logins = [f"p{i}" for i in range(8)]
+    inbox = tmp_path / "inbox"
+    for i, login in enumerate(logins):
+        code = f"def squares(n):\n    return [k * k + {i} - {i} for k in range(n)]"
+        (inbox / login).mkdir(parents=True)
+        nbformat.write(filled(fresh_course, {"squares": code}), inbox / login / "demo01.ipynb")
+    collect_local(fresh_course, "demo01", inbox)
+    truth = np.arange(400) % 10
+    rng = np.random.default_rng(6)
+    for i, login in enumerate(logins):
+        pred = truth.copy()
+        wrong = rng.choice(400, size=12, replace=False)
+        pred[wrong] = (pred[wrong] + 1 + i % 3) % 10
+        if login == "p5":  # the same model as p2: the same predictions
+            pred = np.load(predictions_dir(fresh_course, "demo01", "p2") / "digits.npy")
+        folder = predictions_dir(fresh_course, "demo01", login)
+        folder.mkdir(parents=True)
+        np.save(folder / "digits.npy", pred)
+    bad = predictions_dir(fresh_course, "demo01", "p0")
+    np.save(bad / "objects.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    (bad / "link.npy").symlink_to(bad / "digits.npy")
+    sim = analyse_week(fresh_course, "demo01", results=[])
+    top = sim.pairs[0]
+    assert (top.a, top.b) == ("p2", "p5") and top.flagged and top.output_score == 1.0
+    assert {i.kind for i in top.shared_outputs} == {"predictions", "prediction"}
+    assert [p for p in sim.pairs if p.flagged] == [top]
+    assert all(p.output_score < 0.3 for p in sim.pairs[1:])
+
+
+def test_korean_by_default_english_on_request(klass) -> None:
+    course, planted = klass
+    runner = CliRunner()
+    out = course.workspace / "reports" / WEEK / "similarity.html"
+    ko = runner.invoke(cli, ["--course", str(course.root), "similarity", WEEK, "--no-flags"])
+    assert ko.exit_code == 0 and "검토 필요" in ko.stdout
+    assert "유사도 검토" in out.read_text(encoding="utf-8")
+    en = runner.invoke(
+        cli, ["--course", str(course.root), "similarity", WEEK, "--no-flags", "--language", "en"]
+    )
+    assert en.exit_code == 0 and "flagged" in en.stdout
+    page = out.read_text(encoding="utf-8")
+    assert "Similarity review" in page and 'lang="en"' in page and "유사도" not in page

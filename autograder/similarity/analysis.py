@@ -23,6 +23,7 @@ from autograder.similarity.outputs import (
     shared_rare_items,
     submission_items,
 )
+from autograder.similarity.predictions import load_predictions, prediction_items, predictions_dir
 from autograder.similarity.reviews import PairReview, pair_key, pair_reviews
 
 SCHEMA_VERSION = 1
@@ -123,6 +124,10 @@ def analyse_week(
     stored = GradebookStore(course).results(week) if results is None else results
     by_login = {r.student: r for r in stored}
     items = [submission_items(s.notebooks, by_login.get(s.login)) for s in submissions]
+    predicted = prediction_items(
+        [load_predictions(predictions_dir(course, week, s.login)) for s in submissions]
+    )
+    items = [mine | theirs for mine, theirs in zip(items, predicted, strict=True)]
     outputs = shared_rare_items(items)
     decisions = pair_reviews(course, week)
     pairs = []

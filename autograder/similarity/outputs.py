@@ -8,7 +8,8 @@ mistake) say nothing, so only items found in a few submissions count.
 
 Sources, all already in the workspace: the outputs saved in the submitted
 notebooks (text lines, images, error messages), and the graded result (metric
-values, exceptions raised by the student's code in tests).
+values, exceptions raised by the student's code in tests); threshold predictions
+where the workspace keeps them (`predictions.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ RARE_MAX = 3  # an item in at most this many submissions is unusual
 OUTPUT_FULL = 4.0  # this much weighted shared evidence makes an output score of 1
 MIN_LINE = 10  # shorter printed lines ("2.0", "True") are too common to mean anything
 MAX_ITEMS = 2000  # per submission; a notebook that prints a million lines is not evidence
-WEIGHTS = {"output": 1.0, "image": 1.5, "error": 1.0, "metric": 0.5}
+WEIGHTS = {
+    "output": 1.0,
+    "image": 1.5,
+    "error": 1.0,
+    "metric": 0.5,
+    "predictions": 1.5,  # a whole prediction array, identical (predictions.py)
+    "prediction": 0.25,  # one unusual answer, the same
+}
 
 _SPACE = re.compile(r"\s+")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -35,7 +43,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # "output" | "image" | "error" | "metric"
+    kind: str  # a key of WEIGHTS
     text: str  # what the report shows (escaped there)
 
     @property

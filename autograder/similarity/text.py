@@ -44,6 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
     "kind_image": {"ko": "이미지", "en": "image"},
     "kind_error": {"ko": "오류", "en": "error"},
     "kind_metric": {"ko": "지표 값", "en": "metric value"},
+    "kind_predictions": {"ko": "예측 전체", "en": "all predictions"},
+    "kind_prediction": {"ko": "드문 예측", "en": "unusual prediction"},
     "note": {"ko": "메모", "en": "note"},
     "marked": {"ko": "{a} ↔ {b}: {state}", "en": "{a} ↔ {b}: {state}"},
     "unmarked": {"ko": "{a} ↔ {b}: 표시 지움", "en": "{a} ↔ {b}: mark removed"},
