@@ -80,7 +80,9 @@ def similarity(
     course = course_of(ctx)
     lang = language or course.config.language
     console = Console(stderr=True)
-    course.week(week)  # an unknown week is a usage error before anything is written
+    release_dir = course.week(week).release_dir  # an unknown week: a usage error, nothing written
+    if not release_dir.is_dir():
+        console.print(label(lang, "not_released", path=release_dir, week=week))
     chosen = [x for x in (allow, reviewed, unmark) if x]
     if len(chosen) > 1:
         raise click.UsageError("give one of --allow, --reviewed, --unmark")

@@ -93,7 +93,9 @@ def read_submission(course: Course, week: str, login: str) -> Submission:
     """The student's expected notebooks (any ``*.ipynb`` when none has the expected name)."""
     folder = course.submission_dir(week, login)
     expected = list(course.week(week).notebooks)
-    paths = [folder / n for n in expected if (folder / n).is_file()]
+    paths = [
+        folder / n for n in expected if (folder / n).is_file() and not (folder / n).is_symlink()
+    ]
     if not paths:
         paths = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
     cells: list[CodeCell] = []

@@ -53,6 +53,10 @@ LABELS: dict[str, dict[str, str]] = {
         "ko": "검토 플래그를 고친 결과 {n}개",
         "en": "review flag changed in {n} results",
     },
+    "not_released": {
+        "ko": "경고: {path}에 배포본이 없어 배포 코드(뼈대)를 빼지 못했습니다. 먼저 autograder release {week}",
+        "en": "warning: no release in {path}, so the release's skeleton is not removed; run autograder release {week}",
+    },
     "written": {"ko": "보고서: {path}", "en": "report: {path}"},
 }
 
