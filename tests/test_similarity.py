@@ -425,3 +425,13 @@ def test_korean_by_default_english_on_request(klass) -> None:
     assert en.exit_code == 0 and "flagged" in en.stdout
     page = out.read_text(encoding="utf-8")
     assert "Similarity review" in page and 'lang="en"' in page and "유사도" not in page
+
+
+def test_a_class_of_two_identical_submissions_is_flagged(fresh_course: Course, tmp_path: Path) -> None:  # fmt: skip
+    inbox = tmp_path / "inbox"
+    for login in ("solo", "duo"):
+        (inbox / login).mkdir(parents=True)
+        nbformat.write(filled(fresh_course, DISGUISE), inbox / login / "demo01.ipynb")
+    collect_local(fresh_course, "demo01", inbox)
+    (pair,) = analyse_week(fresh_course, "demo01", results=[]).pairs
+    assert (pair.a, pair.b, pair.score, pair.flagged) == ("duo", "solo", 1.0, True)

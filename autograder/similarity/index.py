@@ -27,6 +27,7 @@ from autograder.similarity.fingerprint import Fingerprints, K, W
 
 COMMON_FRACTION = 0.25  # a hash in more than a quarter of the class is common code
 COMMON_MIN = 10
+SMALL_CLASS = 4  # rarity is computed as if the class had at least this many submissions
 MIN_SIZE = 15  # a submission weighs at least this many pair-rare fingerprints (no 1/1 = 100 %)
 
 
@@ -57,8 +58,7 @@ class FingerprintIndex:
             for h in fp.positions:
                 postings[h].append(i)
         self.postings = dict(postings)
-        n = max(len(self.prints), 2)
-        self._log_n = math.log(n)
+        self._log_n = math.log(max(len(self.prints), SMALL_CLASS))
         self.mass = [
             sum(self.weight(len(self.postings[h])) for h in fp.positions) for fp in self.prints
         ]
@@ -95,7 +95,7 @@ class FingerprintIndex:
 
     def code_score(self, i: int, j: int, weighted: float) -> float:
         smaller = min(self.mass[i], self.mass[j])
-        return min(1.0, weighted / max(smaller, MIN_SIZE * self.weight(2)))
+        return min(1.0, weighted / max(smaller, MIN_SIZE * self.weight(2), 1e-9))
 
     def regions(self, i: int, j: int) -> list[Region]:
         """The matching runs of a pair, in A's order (evidence hashes only)."""
