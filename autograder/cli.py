@@ -354,6 +354,7 @@ def _register_optional() -> None:
         "autograder.commands.image",
         "autograder.commands.report",
         "autograder.commands.serve",
+        "autograder.commands.similarity",
     ):
         try:
             mod = importlib.import_module(module)

@@ -81,6 +81,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "규칙 위반으로 0점: {rule} ({where})",
         "en": "0 points, rule broken: {rule} ({where})",
     },
+    "flag_similarity": {
+        "ko": "교수자의 유사도 검토 대상입니다 (그 자체로 감점은 없습니다)",
+        "en": "marked for the instructor's similarity review (no penalty by itself)",
+    },
     "late": {"ko": "지각 제출 ({days}일)", "en": "late submission ({days} days)"},
     "infra_error": {
         "ko": "채점 시스템 오류입니다 (학생 책임 아님): {error}",

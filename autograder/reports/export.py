@@ -43,6 +43,8 @@ OUR_COLUMNS = (
     "run_status",
     "problems",
     "flags",
+    "similarity_max",  # highest pair score with anyone (autograder similarity)
+    "similar_to",  # partners of flagged pairs, ';'-separated
 )
 
 
@@ -54,12 +56,19 @@ def _metric_ids(data: WeekData) -> list[str]:
     return list(ids)
 
 
-def week_rows(data: WeekData) -> tuple[list[str], list[dict[str, str]]]:
+def week_rows(
+    data: WeekData, similarity: dict[str, tuple[float, list[str]]] | None = None
+) -> tuple[list[str], list[dict[str, str]]]:
+    """`similarity`: login -> (highest pair score, flagged partners), from `WeekSimilarity.by_student`."""
     metric_ids = _metric_ids(data)
     columns = [*NBGRADER_COLUMNS, *OUR_COLUMNS]
     for mid in metric_ids:
         columns += [f"metric_{mid}", f"metric_{mid}_points"]
     rows = [_week_row(s, data, metric_ids) for s in data.students]
+    for row in rows:
+        best, partners = (similarity or {}).get(row["student_id"], (None, []))
+        row["similarity_max"] = fmt(best, digits=4)
+        row["similar_to"] = ";".join(sorted(partners))
     return columns, rows
 
 
@@ -153,7 +162,10 @@ def to_csv(columns: Sequence[str], rows: Sequence[dict[str, str]]) -> str:
 
 
 def export_week_csv(course: Course, week: str) -> str:
-    return to_csv(*week_rows(gather_week(course, week)))
+    from autograder.similarity import analyse_week
+
+    similarity = analyse_week(course, week).by_student()
+    return to_csv(*week_rows(gather_week(course, week), similarity))
 
 
 def export_course_csv(course: Course, weeks: Sequence[str] | None = None) -> str:

@@ -120,6 +120,7 @@ def render_week_html(
     feedback_links: dict[str, str] | None = None,
     leaderboard_salt: str | None = None,
     now: datetime | None = None,
+    similarity_html: str = "",
 ) -> str:
     tx = Labels(language)
     links = feedback_links or {}
@@ -274,6 +275,7 @@ def render_week_html(
         )
     )
 
+    parts.append(similarity_html)  # autograder.similarity.render: ranked pairs, side by side
     parts.append(
         h.section(
             tx("students"),
@@ -337,6 +339,7 @@ def write_week_report(
     from autograder.reports.feedback_html import write_feedback_html
 
     lang = language or course.config.language
+    similarity_html = _similarity_section(course, week, lang)
     data = gather_week(course, week, results=results)
     style = plot_style(lang)
     plots = week_plots(data, style)
@@ -360,7 +363,16 @@ def write_week_report(
             plots=plots,
             feedback_links=links,
             leaderboard_salt=leaderboard_salt(course) if leaderboard else None,
+            similarity_html=similarity_html,
         ),
         encoding="utf-8",
     )
     return ReportFiles(html_path, tuple(pngs), tuple(pages))
+
+
+def _similarity_section(course: Course, week: str, language: str) -> str:
+    """The week's pairs, ranked (read-only: `autograder similarity` writes the flags)."""
+    from autograder.similarity import analyse_week
+    from autograder.similarity.render import render_section
+
+    return render_section(analyse_week(course, week), language=language)
