@@ -359,7 +359,7 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
 
 
 def test_flags_are_replaced_not_stacked_and_other_flags_stay() -> None:
-    tamper = MESSAGES["flag_tampered"]["ko"]
+    tamper = MESSAGES["flag_kernel_died"]["ko"]
     result = SubmissionResult("w", "amy", "graded", 1.0, 1.0, flags=(tamper,))
     (once,) = flag_results([result], {"amy"}, language="ko")
     assert once.flags == (tamper, MESSAGES["flag_similarity"]["ko"])
