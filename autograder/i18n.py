@@ -77,6 +77,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "노트북 {notebook}의 셀 정보가 손상되었습니다: {error}",
         "en": "notebook {notebook} has damaged cell metadata: {error}",
     },
+    "problem_internal_metadata": {
+        "ko": "노트북 {notebook}에서 채점기 내부용 메타데이터({keys})를 제거했습니다",
+        "en": "removed the grader's internal metadata ({keys}) from notebook {notebook}",
+    },
+    "problem_bad_file": {
+        "ko": "파일 {name}을(를) 채점에서 제외했습니다: {why}",
+        "en": "file {name} was left out of grading: {why}",
+    },
     "flag_tampered": {
         "ko": "커널 변조 의심: 결과를 알고 있는 검사 셀이 잘못 보고되었습니다",
         "en": "kernel tampering: a known-answer check cell was misreported",
