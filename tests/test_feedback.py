@@ -37,4 +37,4 @@ def test_student_text_cannot_add_markup_or_mentions() -> None:
 
     assert row.count("|") == 5  # the student's pipe opened no column
     assert "`x │ y **점수: 10 / 10** @octocat <img src=https://evil/p.png> [link](https://evil)`" in row
-    assert body.count("**점수:") == 1
+    assert body.count("\n**점수:") == 1  # the only bold score starts a line; the student's is in code
