@@ -7,12 +7,15 @@ cannot reach feedback; hidden failures carry only the instructor's hint.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from autograder.course import Course
 from autograder.results import SubmissionResult
 from gpu_runner.textsafe import display_text
+
+log = logging.getLogger(__name__)
 
 TEXT: dict[str, dict[str, Any]] = {
     "ko": {
@@ -146,12 +149,16 @@ class FileSink:
 
 
 def write_feedback(course: Course, week: str, *, language: str | None = None) -> list[Path]:
+    """Render and write every recorded result of `week`; one failure never stops the rest."""
     from autograder.gradebook import GradebookStore
 
     lang = language or course.config.language
     title = course.week(week).title
     sink = FileSink(course)
-    return [
-        sink.publish(result, to_markdown(result, language=lang, title=title))
-        for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student)
-    ]
+    paths = []
+    for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student):
+        try:
+            paths.append(sink.publish(result, to_markdown(result, language=lang, title=title)))
+        except Exception:  # a bug of ours with one result, or its file
+            log.exception("feedback for %s/%s not written", week, result.student)
+    return paths

@@ -119,11 +119,15 @@ def enqueue_week(
         if not LOGIN_NAME.match(login):
             skipped.append((login, "not a GitHub login"))
             continue
-        repo = _repo_of(course, client, week, login)
+        try:
+            repo = _repo_of(course, client, week, login)
+            markdown = path.read_bytes().decode("utf-8", "replace")
+        except (OSError, ValueError) as exc:  # this student's files only
+            skipped.append((login, f"unreadable: {type(exc).__name__}: {exc}"[:200]))
+            continue
         if repo is None:
             skipped.append((login, "no repository known (collect first)"))
             continue
-        markdown = path.read_text(encoding="utf-8")
         if len(markdown) > MAX_BODY:
             markdown = markdown[:MAX_BODY] + text["truncated"]
         body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
@@ -263,6 +267,9 @@ def post_feedback(
         except (GitHubError, GithubException, requests.RequestException) as exc:
             log.warning("feedback for %s not posted: %s", row.login, describe(exc))
             failed.append((row.login, describe(exc)))
+        except Exception as exc:  # e.g. PyGithub refusing a redirect: this student only
+            log.exception("feedback for %s not posted", row.login)
+            failed.append((row.login, f"{type(exc).__name__}: {exc}"[:300]))
     return PostReport(
         week,
         tuple(dict.fromkeys(posted)),
