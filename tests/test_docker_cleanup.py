@@ -1,0 +1,103 @@
+"""Graders sharing one Docker daemon: leftover cleanup while containers (and their volumes)
+vanish under it, removed by another grader at the same moment. Real daemon, no fakes."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from docker.errors import APIError, NotFound  # type: ignore[import-not-found]
+from docker.types import Mount  # type: ignore[import-not-found]
+
+from gpu_runner.runners.docker import DockerRunner
+from gpu_runner.spec import JOB_LABEL, OWNER_LABEL, OWNER_START_LABEL, RUNNER_LABEL
+from tests.conftest import require_docker
+
+pytestmark = pytest.mark.docker
+
+IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
+ROUNDS = 4
+PER_ROUND = 8
+
+
+def dead_owner(runner: DockerRunner) -> str:
+    """A pid on this host that is not running (so its containers are leftovers)."""
+    pid = 4_000_000
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return f"{runner.hostname}:{pid}"
+        except PermissionError:
+            pass
+        pid -= 1
+
+
+def make_leftovers(runner: DockerRunner, tag: str, owner: str, n: int) -> list[Any]:
+    return [
+        runner.client.containers.create(
+            IMAGE,
+            command=["true"],
+            labels={
+                RUNNER_LABEL: "docker",
+                JOB_LABEL: f"cleanup-{tag}",
+                OWNER_LABEL: owner,
+                OWNER_START_LABEL: "",
+            },
+            mounts=[Mount(target="/job", source=None, type="volume")],
+            network_disabled=True,
+        )
+        for _ in range(n)
+    ]
+
+
+def test_two_graders_cleaning_up_at_once_never_break_each_other() -> None:
+    require_docker()
+    tag = uuid.uuid4().hex[:8]
+    graders = [DockerRunner(image=IMAGE, gpus="none", allow_stale_image=True) for _ in range(2)]
+    live = make_leftovers(graders[0], tag, graders[0].owner, 1)[0]  # a running grader's own
+    errors: list[BaseException] = []
+    try:
+        owner = dead_owner(graders[0])
+        for _ in range(ROUNDS):
+            created = make_leftovers(graders[0], tag, owner, PER_ROUND)
+            volumes = [c.attrs["Mounts"][0]["Name"] for c in created if c.attrs.get("Mounts")]
+            barrier = threading.Barrier(4)
+
+            def step(action: Any) -> None:
+                barrier.wait()
+                try:
+                    action()
+                except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                    errors.append(exc)
+
+            def vanish() -> None:  # another client removes them, volumes included, meanwhile
+                for container in created:
+                    try:
+                        container.remove(force=True, v=True)
+                    except (NotFound, APIError):
+                        pass
+
+            threads = [
+                threading.Thread(target=step, args=(graders[0].cleanup_leftovers,)),
+                threading.Thread(target=step, args=(graders[1].cleanup_leftovers,)),
+                threading.Thread(target=step, args=(graders[1].prepare,)),
+                threading.Thread(target=step, args=(vanish,)),
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            assert errors == [], errors
+            left = graders[0].containers(f"cleanup-{tag}")
+            assert [c.id for c in left] == [live.id]  # a live grader's container is kept
+            names = {v.name for v in graders[0].client.volumes.list()}
+            assert not names & set(volumes)  # the leftovers' volumes went with them
+    finally:
+        for container in graders[0].containers(f"cleanup-{tag}"):
+            container.remove(force=True, v=True)
+        for grader in graders:
+            grader.close()
