@@ -252,7 +252,7 @@ def _cell(value: Any) -> CellRun:
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise RunOutputError("cell index: expected a non-negative integer")
     try:
-        status = CellStatus(c.get("status"))
+        status = CellStatus(str(c.get("status")))
     except ValueError:
         raise RunOutputError(f"cell status: unknown {c.get('status')!r}") from None
     return CellRun(
@@ -289,7 +289,7 @@ def _probe(value: Any) -> ProbeRun:
 def _decode_run_output(value: Any) -> RunOutput:
     data = _dict(value, "run output")
     try:
-        status = RunStatus(data.get("status"))
+        status = RunStatus(str(data.get("status")))
     except ValueError:
         raise RunOutputError(f"run status: unknown {data.get('status')!r}") from None
     return RunOutput(

@@ -321,3 +321,16 @@ def test_known_hostile_texts_stay_literal(text: str) -> None:
 def test_inert_of_blank_text_is_empty() -> None:
     assert inert("  \u200b \n ") == ""
     assert inert("a|b", in_table=True) == "`a\u2502b`"
+
+
+@FUZZ
+@given(text=HOSTILE)
+def test_check_feedback_before_the_deadline_renders_inert(text: str) -> None:
+    from autograder.config import CheckPolicy
+    from autograder.continuous.render import check_markdown
+
+    policy = CheckPolicy(hidden_tests="full")
+    body = check_markdown(hostile_result(text), policy=policy, language="ko")
+    assert_inert(body)
+    page = render_github(body)
+    assert set(page.cells_per_row) == {4}
