@@ -69,12 +69,8 @@ HOSTILE_PIECES = [
     "\t",
     "    ",
 ]
-HOSTILE = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), ANY_TEXT), max_size=12).map(
-    "".join
-)
-FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+HOSTILE = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), ANY_TEXT), max_size=12).map("".join)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def utf8_ok(text: str) -> bool:

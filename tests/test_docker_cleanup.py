@@ -54,6 +54,23 @@ def make_leftovers(runner: DockerRunner, tag: str, owner: str, n: int) -> list[A
     ]
 
 
+def step(barrier: threading.Barrier, action: Any, errors: list[BaseException]) -> None:
+    barrier.wait()
+    try:
+        action()
+    except BaseException as exc:  # noqa: BLE001 - collected and asserted by the test
+        errors.append(exc)
+
+
+def vanish(containers: list[Any]) -> None:
+    """Another client removes the containers, volumes included, at the same moment."""
+    for container in containers:
+        try:
+            container.remove(force=True, v=True)
+        except (NotFound, APIError):
+            pass
+
+
 def test_two_graders_cleaning_up_at_once_never_break_each_other() -> None:
     require_docker()
     tag = uuid.uuid4().hex[:8]
@@ -66,26 +83,14 @@ def test_two_graders_cleaning_up_at_once_never_break_each_other() -> None:
             created = make_leftovers(graders[0], tag, owner, PER_ROUND)
             volumes = [c.attrs["Mounts"][0]["Name"] for c in created if c.attrs.get("Mounts")]
             barrier = threading.Barrier(4)
-
-            def step(action: Any) -> None:
-                barrier.wait()
-                try:
-                    action()
-                except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-                    errors.append(exc)
-
-            def vanish() -> None:  # another client removes them, volumes included, meanwhile
-                for container in created:
-                    try:
-                        container.remove(force=True, v=True)
-                    except (NotFound, APIError):
-                        pass
-
+            actions = [
+                graders[0].cleanup_leftovers,
+                graders[1].cleanup_leftovers,
+                graders[1].prepare,
+                lambda created=created: vanish(created),
+            ]
             threads = [
-                threading.Thread(target=step, args=(graders[0].cleanup_leftovers,)),
-                threading.Thread(target=step, args=(graders[1].cleanup_leftovers,)),
-                threading.Thread(target=step, args=(graders[1].prepare,)),
-                threading.Thread(target=step, args=(vanish,)),
+                threading.Thread(target=step, args=(barrier, action, errors)) for action in actions
             ]
             for thread in threads:
                 thread.start()

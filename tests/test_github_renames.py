@@ -55,7 +55,9 @@ def test_the_server_redirects_the_old_name_like_github(github_server: GitHubTest
     assert posted.status_code == 307 and repo.issues == []
     followed = requests.get(got.headers["Location"], headers=auth, timeout=10)
     assert followed.status_code == 200 and followed.json() == []
-    fresh = requests.get(github_server.url("/repos/course-org/my-homework"), headers=auth, timeout=10)
+    fresh = requests.get(
+        github_server.url("/repos/course-org/my-homework"), headers=auth, timeout=10
+    )
     assert fresh.status_code == 200 and fresh.json()["id"] == repo.id
 
 
@@ -81,6 +83,9 @@ def test_cutoff_restore_collect_and_feedback_follow_a_rename(
     rita = next(s for s in cut.students if s.login == "rita-renamer")
     assert rita.repo == "course-org/not-my-homework"
 
+    collected = {s.login: s for s in collect_week(course=course, week=WEEK, client=client).students}
+    assert collected["rita-renamer"].sha == sha and collected["rita-renamer"].status == "collected"
+
     back = provision_week(course=course, week=WEEK, roster=roster, client=client, restore=True)
     assert back.ok and repo.collaborators["rita-renamer"] == "push"
 
@@ -102,7 +107,10 @@ def test_a_repo_renamed_before_any_collection_is_collected(
     report = collect_week(course=course, week=WEEK, client=client)
     assert report.missing == ()  # not "no repository found"
     got = {s.login: s for s in report.students}
-    assert got["rita-renamer"].status == "collected" and got["rita-renamer"].sha == shas["rita-renamer"]
+    assert (
+        got["rita-renamer"].status == "collected"
+        and got["rita-renamer"].sha == shas["rita-renamer"]
+    )
     assert any("renamed" in p for p in got["rita-renamer"].problems)
     meta = load_submission_meta(course, WEEK, "rita-renamer")
     assert meta is not None and meta.repo == "course-org/statistics-is-fun"

@@ -20,7 +20,9 @@ from autograder.submissions import collect_local
 from tests.test_batch import _write_students
 
 WEEK = "demo01"
-STUDENTS = {f"s{i:02d}": ({} if i % 3 else {"mean": "def mean(xs):\n    return 0"}) for i in range(10)}
+STUDENTS = {
+    f"s{i:02d}": ({} if i % 3 else {"mean": "def mean(xs):\n    return 0"}) for i in range(10)
+}
 KILLS = 14
 
 

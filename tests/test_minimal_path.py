@@ -57,4 +57,6 @@ def test_the_stamp_is_what_nbgraders_alembic_reports(tmp_path: Path) -> None:
     prime_nbgrader_db(url)
     prime_nbgrader_db(url)  # a database with tables is left alone
     with sqlite3.connect(tmp_path / "gb.db") as db:
-        assert db.execute("select * from alembic_version").fetchall() == [(heads.decode().split()[0],)]
+        assert db.execute("select * from alembic_version").fetchall() == [
+            (heads.decode().split()[0],)
+        ]

@@ -54,7 +54,9 @@ def course(tmp_path: Path) -> Course:
         "task": False,
     }
     index = next(
-        i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "test_squares"
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "test_squares"
     )
     nb.cells.insert(index + 1, cell)
     nbformat.write(nb, source)
