@@ -22,7 +22,7 @@ from rich.table import Table
 
 from autograder import __version__
 from autograder.course import Course
-from autograder.errors import AutograderError, ConfigError
+from autograder.errors import AutograderError, ConfigError, RunnerUnavailableError
 from gpu_runner.runners.base import Runner
 
 console = Console(stderr=True)
@@ -315,6 +315,15 @@ def _print_json(data: object) -> None:
     sys.stdout.buffer.flush()
 
 
+def _exit_code(exc: Exception) -> int:
+    """The documented exit code of an error (3: no runner, as RunnerUnavailableError)."""
+    from gpu_runner.runners import RunnerUnavailable
+
+    if isinstance(exc, AutograderError):
+        return exc.exit_code
+    return RunnerUnavailableError.exit_code if isinstance(exc, RunnerUnavailable) else 1
+
+
 def _grade_one(
     ctx: click.Context,
     week: str,
@@ -355,7 +364,7 @@ def _grade_one(
             raise
         result = error_result(None, week=week, login=student, exc=exc, language=language)
         _print_json(result.to_dict())
-        sys.exit(exc.exit_code if isinstance(exc, AutograderError) else 1)
+        sys.exit(_exit_code(exc))
     if as_json:
         _print_json(result.to_dict())
     else:

@@ -186,3 +186,17 @@ def test_json_is_printed_even_when_the_week_does_not_exist(course: Course, tmp_p
     proc = subprocess.run(cmd, capture_output=True, timeout=300)
     data = json.loads(proc.stdout.decode("utf-8"))
     assert proc.returncode == 2 and data["status"] == "error" and data["student"] == "bob"
+
+
+def test_json_is_printed_when_the_runner_is_unavailable(course: Course, tmp_path: Path) -> None:
+    path = tmp_path / f"{WEEK}.ipynb"
+    nbformat.write(filled(course), path)
+    cmd = [
+        sys.executable, "-m", "autograder.cli", "--course", str(course.root), "grade", WEEK,
+        "--submission", str(path), "--student", "bob", "--json", "--runner", "docker",
+        "--image", "autograder-no-such-image:never", "--gpus", "none",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, timeout=300)
+    data = json.loads(proc.stdout.decode("utf-8"))
+    assert proc.returncode == 3 and data["status"] == "error", proc.stderr.decode()[-1000:]
+    assert "infrastructure" in data["problems"][0] or "채점 시스템" in data["problems"][0]
