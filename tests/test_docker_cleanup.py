@@ -4,6 +4,7 @@ vanish under it, removed by another grader at the same moment. Real daemon, no f
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import uuid
 from typing import Any
@@ -76,6 +77,13 @@ def test_two_graders_cleaning_up_at_once_never_break_each_other() -> None:
     tag = uuid.uuid4().hex[:8]
     graders = [DockerRunner(image=IMAGE, gpus="none", allow_stale_image=True) for _ in range(2)]
     live = make_leftovers(graders[0], tag, graders[0].owner, 1)[0]  # a running grader's own
+    # a grader in another pid namespace (a container) with the same host name: its pids
+    # mean nothing here, so its containers are never taken for leftovers
+    dead_pid = dead_owner(graders[0]).rpartition(":")[2]
+    foreign = f"{socket.gethostname()}/pidns-1:{dead_pid}"
+    assert graders[0].hostname != foreign.rpartition(":")[0]
+    other_namespace = make_leftovers(graders[0], tag, foreign, 1)[0]
+    kept = {live.id, other_namespace.id}
     errors: list[BaseException] = []
     try:
         owner = dead_owner(graders[0])
@@ -98,7 +106,7 @@ def test_two_graders_cleaning_up_at_once_never_break_each_other() -> None:
                 thread.join(timeout=120)
             assert errors == [], errors
             left = graders[0].containers(f"cleanup-{tag}")
-            assert [c.id for c in left] == [live.id]  # a live grader's container is kept
+            assert {c.id for c in left} == kept  # live graders' containers are kept
             names = {v.name for v in graders[0].client.volumes.list()}
             assert not names & set(volumes)  # the leftovers' volumes went with them
     finally:

@@ -135,6 +135,19 @@ def _proc_start_ticks(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
+def owner_host() -> str:
+    """Who may judge whether an owner pid is alive: this host *and* this pid namespace.
+
+    Graders in two containers sharing one daemon (and perhaps a host name) see different
+    pids; a pid is only meaningful inside the namespace that issued it, so another
+    namespace's containers are never taken for leftovers."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/pidns-{namespace}"
+
+
 def _owner_alive(owner: str, start: str, hostname: str) -> bool:
     """False only when we can tell the owning process is gone."""
     host, _, pid_text = owner.rpartition(":")
@@ -210,7 +223,7 @@ class DockerRunner(Runner):
         self._checked_images: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._prepared = False
-        self.hostname = socket.gethostname()
+        self.hostname = owner_host()
         self.owner = f"{self.hostname}:{os.getpid()}"
         self.owner_start = _proc_start_ticks(os.getpid())
 
