@@ -30,23 +30,38 @@ def shown_name(name: str) -> str:
     return display_text(raw.decode("utf-8", "backslashreplace"), 120)
 
 
+REASONS = (
+    "not_utf8",
+    "not_relative",
+    "leaves_folder",
+    "path_too_long",
+    "name_too_long",
+    "invisible",
+    "symlink",
+    "not_regular",
+    "too_large",
+    "unreadable",
+    "too_many",
+)
+
+
 def name_problem(name: str) -> str | None:
-    """Why the relative path `name` is refused (English, for logs and problems), or None."""
+    """Why the relative path `name` is refused (a code of `REASONS`, see `i18n`), or None."""
     try:
         encoded = name.encode("utf-8")
     except UnicodeEncodeError:
-        return "the name is not valid UTF-8"
+        return "not_utf8"
     if not name or name.startswith("/") or "\\" in name:
-        return "the path is not relative"
+        return "not_relative"
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        return "the path leaves the submission folder or has empty parts"
+        return "leaves_folder"
     if len(encoded) > MAX_PATH_BYTES or len(parts) > MAX_DEPTH:
-        return "the path is too long"
+        return "path_too_long"
     if any(len(part.encode("utf-8")) > MAX_COMPONENT_BYTES for part in parts):
-        return "a name is longer than 255 bytes"
+        return "name_too_long"
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for c in name):
-        return "the name holds control or invisible characters"
+        return "invisible"
     return None
 
 
@@ -55,26 +70,27 @@ class Tree:
     """Files read from a folder (relative POSIX name -> bytes) and what was refused."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (shown name, why)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (shown name, reason code)
 
 
 def read_regular(path: Path, max_bytes: int) -> bytes | str:
-    """The file's bytes, or why not: opened without following a link, regular files only."""
+    """The file's bytes, or why not (a code of `REASONS`): opened without following a link,
+    regular files only, at most `max_bytes`."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        return "a symbolic link" if os.path.islink(path) else f"unreadable ({exc.strerror})"
+    except OSError:
+        return "symlink" if os.path.islink(path) else "unreadable"
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return "not a regular file"
+            return "not_regular"
         if info.st_size > max_bytes:
-            return f"larger than {max_bytes // 2**20} MB"
+            return "too_large"
         chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             size += len(chunk)
             if size > max_bytes:
-                return f"larger than {max_bytes // 2**20} MB"
+                return "too_large"
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
@@ -99,8 +115,8 @@ def read_tree(
         here, prefix = pending.pop()
         try:
             entries = sorted(os.scandir(here), key=lambda e: e.name)
-        except OSError as exc:
-            tree.refused.append((shown_name(prefix or "."), f"unreadable ({exc.strerror})"))
+        except OSError:
+            tree.refused.append((shown_name(prefix or "."), "unreadable"))
             continue
         for entry in entries:
             rel = f"{prefix}{entry.name}"
@@ -113,11 +129,11 @@ def read_tree(
                 tree.refused.append((shown_name(rel), why))
                 continue
             if entry.is_symlink():
-                tree.refused.append((shown_name(rel), "a symbolic link"))
+                tree.refused.append((shown_name(rel), "symlink"))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((Path(entry.path), f"{rel}/"))
             elif len(tree.files) >= max_files:
-                tree.refused.append((shown_name(rel), f"more than {max_files} files"))
+                tree.refused.append((shown_name(rel), "too_many"))
             else:
                 data = read_regular(Path(entry.path), max_file_bytes)
                 if isinstance(data, str):

@@ -121,6 +121,12 @@ class GradebookStore:
             )
             return {r[0]: r[1] for r in rows}
 
+    def save(self, result: SubmissionResult) -> None:
+        """Record `result` with its derived stores (`autograder.recording.record_result`)."""
+        from autograder.recording import record_result
+
+        record_result(self.course, self, result)
+
     # -- the recording protocol (`autograder.recording`) ---------------------------
     def begin(self, result: SubmissionResult) -> None:
         """Step 1: remember the result as pending, before any derived store is touched."""

@@ -85,6 +85,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "파일 {name}을(를) 채점에서 제외했습니다: {why}",
         "en": "file {name} was left out of grading: {why}",
     },
+    "file_not_utf8": {"ko": "이름이 UTF-8이 아닙니다", "en": "the name is not valid UTF-8"},
+    "file_not_relative": {"ko": "상대 경로가 아닙니다", "en": "the path is not relative"},
+    "file_leaves_folder": {
+        "ko": "경로가 제출 폴더 밖을 가리키거나 빈 부분이 있습니다",
+        "en": "the path leaves the submission folder or has empty parts",
+    },
+    "file_path_too_long": {"ko": "경로가 너무 깁니다", "en": "the path is too long"},
+    "file_name_too_long": {
+        "ko": "이름이 255바이트보다 깁니다",
+        "en": "a name is longer than 255 bytes",
+    },
+    "file_invisible": {
+        "ko": "이름에 제어 문자나 보이지 않는 문자가 있습니다",
+        "en": "the name holds control or invisible characters",
+    },
+    "file_symlink": {"ko": "심볼릭 링크입니다", "en": "a symbolic link"},
+    "file_not_regular": {"ko": "일반 파일이 아닙니다", "en": "not a regular file"},
+    "file_too_large": {"ko": "파일이 너무 큽니다", "en": "the file is too large"},
+    "file_unreadable": {"ko": "읽을 수 없습니다", "en": "unreadable"},
+    "file_too_many": {"ko": "파일이 너무 많습니다", "en": "too many files"},
     "flag_tampered": {
         "ko": "커널 변조 의심: 결과를 알고 있는 검사 셀이 잘못 보고되었습니다",
         "en": "kernel tampering: a known-answer check cell was misreported",
@@ -103,6 +123,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "grading infrastructure error (not your fault): {error}",
     },
 }
+
+
+def file_problem(language: str, name: str, reason: str) -> str:
+    """A refused submitted file, with its reason code from `autograder.file_names`."""
+    return t(language, "problem_bad_file", name=name, why=t(language, f"file_{reason}"))
 
 
 def t(language: str, key: str, **values: object) -> str:

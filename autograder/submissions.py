@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from autograder.course import LOGIN_NAME, Course
 from autograder.errors import ConfigError, SubmissionError
 from autograder.file_names import name_problem, read_regular, read_tree, shown_name
-from autograder.i18n import t
+from autograder.i18n import file_problem
 from gpu_runner.textsafe import valid_text
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def read_submission(folder: Path, *, lang: str = "en") -> tuple[dict[str, bytes]
     """The student's files of a stored submission (metadata excluded) and a problem for
     each file refused (bad name, symlink, special file, too large)."""
     tree = read_tree(folder, skip=frozenset(META_FILES))
-    problems = [t(lang, "problem_bad_file", name=name, why=why) for name, why in tree.refused]
+    problems = [file_problem(lang, name, why) for name, why in tree.refused]
     return tree.files, problems
 
 
@@ -161,7 +161,7 @@ def read_local_folder(
     """Files of a student's folder; bad names, symlinks, special and oversized files
     become problems."""
     tree = read_tree(folder, skip=frozenset(META_FILES), max_file_bytes=max_bytes)
-    problems = [t(lang, "problem_bad_file", name=name, why=why) for name, why in tree.refused]
+    problems = [file_problem(lang, name, why) for name, why in tree.refused]
     return tree.files, problems
 
 
@@ -172,7 +172,7 @@ def read_given(path: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[
     why = name_problem(path.name)
     data = read_regular(path, MAX_FILE_BYTES) if why is None else why
     if isinstance(data, str):
-        return {}, [t(lang, "problem_bad_file", name=shown_name(path.name), why=data)]
+        return {}, [file_problem(lang, shown_name(path.name), data)]
     return {path.name: data}, []
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from autograder.file_names import name_problem, shown_name
+from autograder.i18n import file_problem
 
 LFS_HEADER = b"version https://git-lfs.github.com/spec/v1"
 RESERVED = frozenset({"submission.json", "timestamp.txt"})
@@ -73,7 +74,7 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
                 continue
             why = name_problem(rel)
             if why is not None:  # undecodable, invisible or overlong names never go further
-                out.problems.append(f"file {shown_name(rel)!r} refused: {why}")
+                out.problems.append(file_problem("en", shown_name(rel), why))
                 continue
             if member.issym() or member.islnk():
                 target = member.linkname
