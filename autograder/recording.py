@@ -18,10 +18,14 @@ whose derived stores are incomplete.
 
 from __future__ import annotations
 
+import logging
+
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
 from autograder.result_file import read_result_text, result_text, write_result_file
 from autograder.results import SubmissionResult
+
+log = logging.getLogger(__name__)
 
 
 def record_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:
@@ -36,15 +40,24 @@ def _write_derived(course: Course, store: GradebookStore, result: SubmissionResu
 
 
 def recover_week(course: Course, store: GradebookStore, week: str) -> list[str]:
-    """Finish interrupted recordings and repair result files; the logins touched."""
+    """Finish interrupted recordings and repair result files; the logins touched.
+
+    One student's failure (a disk or database error) is logged and left for the next
+    run; it never stops the recovery of the others, nor the batch."""
     touched = []
     for result in store.pending(week):
-        _write_derived(course, store, result)
-        store.commit(result)
-        touched.append(result.student)
+        try:
+            _write_derived(course, store, result)
+            store.commit(result)
+            touched.append(result.student)
+        except Exception:
+            log.exception("recovering the result of %s/%s failed", week, result.student)
     for login, text in store.result_texts(week).items():
         path = course.result_path(week, login)
-        if read_result_text(path) != text:
-            write_result_file(path, text)
-            touched.append(login)
+        try:
+            if read_result_text(path) != text:
+                write_result_file(path, text)
+                touched.append(login)
+        except OSError:
+            log.exception("repairing the result file of %s/%s failed", week, login)
     return touched

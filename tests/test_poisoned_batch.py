@@ -200,3 +200,27 @@ def test_json_is_printed_when_the_runner_is_unavailable(course: Course, tmp_path
     data = json.loads(proc.stdout.decode("utf-8"))
     assert proc.returncode == 3 and data["status"] == "error", proc.stderr.decode()[-1000:]
     assert "infrastructure" in data["problems"][0] or "채점 시스템" in data["problems"][0]
+
+
+def test_a_student_whose_steps_fail_on_our_side_gets_an_error_and_the_batch_goes_on(
+    course: Course,
+) -> None:
+    honest = nbformat.writes(filled(course)).encode()
+    for login in ("honest", "bad-meta", "bad-disk"):
+        meta = SubmissionMeta(login=login, week=WEEK, source="local", submitted_at=None)
+        store_submission(course, meta, {f"{WEEK}.ipynb": honest})
+    (course.submission_dir(WEEK, "bad-meta") / "submission.json").write_text("{not json")
+    course.result_path(WEEK, "bad-disk").mkdir(parents=True)  # the result file cannot be written
+    report = grade_week(course, WEEK, runner=ProcessRunner(), jobs=2)
+    status = {r.student: r.status for r in report.graded + report.errors}
+    assert status == {"honest": "graded", "bad-meta": "error", "bad-disk": "error"}
+    assert [r.score for r in report.graded] == [7.0]
+    store = GradebookStore(course)
+    assert store.result(WEEK, "bad-meta").status == "error"  # recorded: never charged
+    # the interrupted recording of bad-disk is retried by every run, and stops none
+    again = grade_week(course, WEEK, runner=ProcessRunner(), jobs=2)
+    assert "honest" in again.skipped
+    course.result_path(WEEK, "bad-disk").rmdir()
+    third = grade_week(course, WEEK, runner=ProcessRunner(), jobs=2)
+    assert "bad-disk" in third.skipped or "bad-disk" in {r.student for r in third.graded}
+    assert json.loads(course.result_path(WEEK, "bad-disk").read_text())["status"] == "graded"
