@@ -13,12 +13,17 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
 from autograder.recording import recover_week
 from autograder.submissions import collect_local
+from gpu_runner.spec import JOB_LABEL
+from tests.conftest import require_docker
 from tests.test_batch import _write_students
 
+IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
 WEEK = "demo01"
 STUDENTS = {
     f"s{i:02d}": ({} if i % 3 else {"mean": "def mean(xs):\n    return 0"}) for i in range(10)
@@ -51,22 +56,30 @@ def check_consistent(course: Course) -> set[str]:
     return set(texts)
 
 
+@pytest.mark.parametrize(
+    ("runner", "kills"),
+    [("process", KILLS), pytest.param("docker", KILLS, marks=pytest.mark.docker)],
+)
 def test_repeated_kill9_never_leaves_a_student_half_recorded(
-    fresh_course: Course, tmp_path: Path
+    fresh_course: Course, tmp_path: Path, runner: str, kills: int
 ) -> None:
+    if runner == "docker":
+        require_docker()
     course = fresh_course
     inbox = tmp_path / "inbox"
     _write_students(course, inbox, STUDENTS)
     collect_local(course, WEEK, inbox)
     cmd = [
         sys.executable, "-m", "autograder.cli", "--course", str(course.root), "grade", WEEK,
-        "--runner", "process", "--jobs", "2",
+        "--runner", runner, "--jobs", "2",
     ]  # fmt: skip
+    if runner == "docker":
+        cmd += ["--image", IMAGE, "--gpus", "none"]
     results = course.results_dir / WEEK
     rng = random.Random(int(os.environ.get("KILL9_SEED", "14")))
     seen: set[str] = set()
     started = time.monotonic()
-    for kill in range(KILLS):
+    for kill in range(kills):
         before = {p.name for p in results.glob("*.json")} if results.is_dir() else set()
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -96,3 +109,10 @@ def test_repeated_kill9_never_leaves_a_student_half_recorded(
         earned = sum(t["points"] for t in data["tests"])  # before the (late) penalty
         assert earned == (6.0 if int(login[1:]) % 3 else 3.0), login
     assert time.monotonic() - started < 240
+    if runner == "docker":  # the killed coordinators' containers went at the next start
+        from gpu_runner.runners.docker import DockerRunner
+
+        observer = DockerRunner(image=IMAGE, gpus="none")
+        left = [c.attrs.get("Labels", {}).get(JOB_LABEL, "") for c in observer.containers()]
+        observer.close()
+        assert [job for job in left if job.startswith(f"{WEEK}-s0")] == []
