@@ -115,7 +115,9 @@ def store_submission(course: Course, meta: SubmissionMeta, files: dict[str, byte
         path = staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (staging / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, ensure_ascii=False))
+    (staging / META_FILE).write_text(
+        json.dumps(meta.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     stamp = meta.submitted_at or meta.collected_at
     (staging / TIMESTAMP_FILE).write_text(
         stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
@@ -130,7 +132,7 @@ def load_submission_meta(course: Course, week: str, login: str) -> SubmissionMet
     path = course.submission_dir(week, login) / META_FILE
     if not path.is_file():
         return None
-    return SubmissionMeta.from_dict(json.loads(path.read_text()))
+    return SubmissionMeta.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def read_submission(folder: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[str]]:
