@@ -27,12 +27,12 @@ from tests.test_boundary import EXTENSIONS, assert_inert
 
 IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
 WEEK = "demo01"
-# the student's function raises with a bidi override, a zero-width space and a link in its
-# text (a lone surrogate in an exception never leaves ipykernel: its JSON encoder drops the
-# whole error message; the surrogates come through the notebook's JSON instead)
+# the student's function raises with an undecodable byte (a lone surrogate), a zero-width
+# space, a bidi override and a link in its text ("\\ud800" never leaves ipykernel: its JSON
+# encoder drops the whole error message; "\\udcff" arrives replaced)
 POISON = (
     "def squares(n):\n"
-    "    raise ValueError('bad \\u200b text \\u202e www.evil-example.com @octocat #1')"
+    "    raise ValueError('bad \\udcff\\u200b text \\u202e www.evil-example.com @octocat #1')"
 )
 
 
@@ -116,7 +116,7 @@ def test_poisoned_submission_next_to_an_honest_one(course: Course, kind: str) ->
     visible = next(t for t in poisoned.tests if t.id == "test_visible")
     assert visible.status == "failed" and "\u202e" not in visible.message
     shown = " ".join(visible.message.split())
-    assert shown == "ValueError: bad text www.evil-example.com @octocat #1"
+    assert shown == "ValueError: bad \ufffd text www.evil-example.com @octocat #1"
     hidden = next(t for t in poisoned.tests if t.id == "test_squares")
     assert hidden.message in ("ValueError: 숨겨진 테스트를 통과하지 못했습니다",)
     notes = "\n".join(poisoned.problems)
@@ -135,7 +135,7 @@ def test_poisoned_submission_next_to_an_honest_one(course: Course, kind: str) ->
     body = course.feedback_path(WEEK, "poisoned").read_text(encoding="utf-8")
     assert_inert(body, rows=5)
     html = cmarkgfm.markdown_to_html_with_extensions(body, extensions=EXTENSIONS)
-    assert "<code>ValueError: bad text www.evil-example.com @octocat #1</code>" in html
+    assert "<code>ValueError: bad \ufffd text www.evil-example.com @octocat #1</code>" in html
 
     # an unchanged rerun changes nothing: the bad files are refused the same way
     again = grade_week(course, WEEK, runner=make_runner(kind), jobs=2)
