@@ -330,3 +330,34 @@ def test_check_feedback_before_the_deadline_renders_inert(text: str) -> None:
     assert_inert(body)
     page = render_github(body)
     assert set(page.cells_per_row) == {4}
+
+
+# -- submitted notebooks ------------------------------------------------------------------
+
+
+@FUZZ
+@given(
+    source=HOSTILE,
+    key=HOSTILE,
+    value=JSON_VALUES,
+    internal=st.sampled_from(["autograder_canary", "autograder", "AutoGrader.x", "autograder-"]),
+)
+def test_normalized_notebook_holds_valid_text_and_no_internal_keys(
+    source: str, key: str, value: object, internal: str
+) -> None:
+    import nbformat
+
+    from autograder.pipeline.normalize import normalize_notebook
+
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata[key] = value
+    cell.metadata[internal] = "x"
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={internal: {"a": 1}, key: value})
+    problems: list[str] = []
+    clean = normalize_notebook(nb, name="n.ipynb", lang="en", problems=problems)
+    text = nbformat.writes(clean)
+    assert utf8_ok(text) and utf8_ok(clean.cells[0].source)
+    assert clean.cells[0].source == valid_text(source)
+    keys = [*clean.metadata, *clean.cells[0].metadata]
+    assert not [k for k in keys if k.lower().startswith("autograder")]
+    assert problems and internal.lower() in problems[0].lower()
