@@ -22,7 +22,7 @@ from rich.table import Table
 
 from autograder import __version__
 from autograder.course import Course
-from autograder.errors import AutograderError, ConfigError
+from autograder.errors import AutograderError, ConfigError, RunnerUnavailableError
 from gpu_runner.runners.base import Runner
 
 console = Console(stderr=True)
@@ -226,40 +226,33 @@ def grade(
     and skips unchanged submissions unless --force. Exit 1 if any submission
     hit an infrastructure error.
     """
-    from autograder.grading import grade_single, grade_week
-    from autograder.submissions import read_local_folder
+    from autograder.grading import grade_week
 
-    course = _course(ctx)
-    runner_obj = make_runner(
-        runner or course.config.runner, course, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
-    )
-    if executor == "ray" or (executor is None and course.config.executor == "ray"):
-        from gpu_runner.executors import wrap_executor
-
-        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
-        if jobs is None and submission is None:  # size the pool to the cluster, not this host
-            runner_obj.prepare()
-            res = course.week(week).resources
-            jobs = runner_obj.capacity(cpus=res.cpus, gpus=res.gpus)  # type: ignore[attr-defined]
     if submission is not None:
         if not student:
             raise click.UsageError("--submission needs --student LOGIN")
-        if submission.is_dir():
-            files, _ = read_local_folder(submission)
-        else:
-            files = {submission.name: submission.read_bytes()}
-        result = grade_single(
-            course, week, login=student, files=files, runner=runner_obj, submitted_at=submitted_at
+        _grade_one(
+            ctx,
+            week,
+            submission=submission,
+            student=student,
+            as_json=as_json,
+            runner=runner,
+            executor=executor,
+            image=image,
+            gpus=gpus,
+            jobs_per_gpu=jobs_per_gpu,
+            submitted_at=submitted_at,
         )
-        if as_json:
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            from autograder.feedback import to_markdown
-
-            click.echo(
-                to_markdown(result, language=course.config.language, title=course.week(week).title)
-            )
-        sys.exit(1 if result.status == "error" else 0)
+        return
+    course = _course(ctx)
+    runner_obj = _runner_for(
+        course, week, runner, executor, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
+    )
+    if jobs is None and _uses_ray(course, executor):
+        runner_obj.prepare()
+        res = course.week(week).resources  # size the pool to the cluster, not this host
+        jobs = runner_obj.capacity(cpus=res.cpus, gpus=res.gpus)  # type: ignore[attr-defined]
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -282,12 +275,105 @@ def grade(
         )
     results = report.graded + report.errors
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        _print_json([r.to_dict() for r in results])
     else:
         console.print(_summary(results, len(report.skipped), report.wall_s))
     if report.errors:
         console.print(f"[red]{len(report.errors)} submissions hit an infrastructure error[/red]")
         sys.exit(1)
+
+
+def _runner_for(
+    course: Course,
+    week: str,
+    runner: str | None,
+    executor: str | None,
+    *,
+    image: str | None,
+    gpus: str | None,
+    jobs_per_gpu: int,
+) -> Runner:
+    runner_obj = make_runner(
+        runner or course.config.runner, course, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
+    )
+    if _uses_ray(course, executor):
+        from gpu_runner.executors import wrap_executor
+
+        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
+    return runner_obj
+
+
+def _uses_ray(course: Course, executor: str | None) -> bool:
+    return executor == "ray" or (executor is None and course.config.executor == "ray")
+
+
+def _print_json(data: object) -> None:
+    """UTF-8 on stdout whatever the locale (every string in a result is valid Unicode)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def _exit_code(exc: Exception) -> int:
+    """The documented exit code of an error (3: no runner, as RunnerUnavailableError)."""
+    from gpu_runner.runners import RunnerUnavailable
+
+    if isinstance(exc, AutograderError):
+        return exc.exit_code
+    return RunnerUnavailableError.exit_code if isinstance(exc, RunnerUnavailable) else 1
+
+
+def _grade_one(
+    ctx: click.Context,
+    week: str,
+    *,
+    submission: Path,
+    student: str,
+    as_json: bool,
+    runner: str | None,
+    executor: str | None,
+    image: str | None,
+    gpus: str | None,
+    jobs_per_gpu: int,
+    submitted_at: datetime | None,
+) -> None:
+    """`grade --submission`: with --json, stdout is one JSON object whatever happens."""
+    from autograder.grading import error_result, grade_single
+    from autograder.submissions import read_given
+
+    language = "ko"
+    try:
+        course = _course(ctx)
+        language = course.config.language
+        runner_obj = _runner_for(
+            course, week, runner, executor, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
+        )
+        files, problems = read_given(submission, lang=language)
+        result = grade_single(
+            course,
+            week,
+            login=student,
+            files=files,
+            runner=runner_obj,
+            submitted_at=submitted_at,
+            problems=problems,
+        )
+    except Exception as exc:
+        if not as_json:
+            raise
+        result = error_result(None, week=week, login=student, exc=exc, language=language)
+        _print_json(result.to_dict())
+        sys.exit(_exit_code(exc))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        from autograder.feedback import to_markdown
+
+        click.echo(
+            to_markdown(result, language=course.config.language, title=course.week(week).title)
+        )
+    sys.exit(1 if result.status == "error" else 0)
 
 
 # -- feedback --------------------------------------------------------------------

@@ -7,12 +7,15 @@ cannot reach feedback; hidden failures carry only the instructor's hint.
 
 from __future__ import annotations
 
-import re
+import logging
 from pathlib import Path
 from typing import Any
 
 from autograder.course import Course
 from autograder.results import SubmissionResult
+from gpu_runner.textsafe import display_text
+
+log = logging.getLogger(__name__)
 
 TEXT: dict[str, dict[str, Any]] = {
     "ko": {
@@ -69,13 +72,23 @@ TEXT: dict[str, dict[str, Any]] = {
 }
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+|<>@~])")
+def inert(text: str, *, limit: int = 500, in_table: bool = False) -> str:
+    """Student-influenced text as one inert code span: no markup, links or references.
 
-
-def _cell(text: str) -> str:
-    """Student-influenced text rendered literally: one line, no markup, no @mentions."""
-    flat = " ".join(text.split())
-    return MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    GitHub turns ``https://…``, ``www.…`` and bare ``www.x.com`` names into links,
+    ``@login`` into a mention and ``#12`` into an issue reference, in plain text even
+    when Markdown characters are escaped; it does none of that inside a code span. So
+    the text goes in one, flattened to a line, with control and invisible characters
+    removed; a backtick becomes ``ˋ`` so that the span cannot be closed early, and in
+    a table a pipe becomes ``│`` (GFM splits a row on every pipe, code spans included,
+    and its ``\\|`` escape can itself be undone by a student's backslash).
+    """
+    flat = " ".join(display_text(text, limit).replace("`", "\u02cb").split())
+    if not flat:
+        return ""
+    if in_table:
+        flat = flat.replace("|", "\u2502")
+    return f"`{flat}`"
 
 
 def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
@@ -83,7 +96,7 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
     lines = [f"## {tx['title'].format(title=title or result.assignment)}", ""]
     if result.status == "error":
         lines += [tx["error"], ""]
-        lines += [f"- {_cell(p)}" for p in result.problems]
+        lines += [f"- {inert(p)}" for p in result.problems]
         return "\n".join(lines + ["", tx["footer"]]) + "\n"
     lines += [tx["score"].format(score=result.score, max=result.max_score), ""]
     if result.submitted_at:
@@ -94,7 +107,7 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
             name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
             lines.append(
                 f"| {name} | {tx['status'].get(test.status, test.status)} | "
-                f"{test.points:g} / {test.max_points:g} | {_cell(test.message)} |"
+                f"{test.points:g} / {test.max_points:g} | {inert(test.message, in_table=True)} |"
             )
         lines.append("")
     if result.metrics:
@@ -108,16 +121,16 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
                 f"{mark} ({tx['floor']} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx['points']})"
             )
             if m.message:
-                lines.append(f"  - {_cell(m.message)}")
+                lines.append(f"  - {inert(m.message)}")
         lines.append("")
     if result.penalties:
         lines += [tx["penalties"], ""]
-        lines += [f"- {_cell(p.reason)}: {p.points:g}" for p in result.penalties]
+        lines += [f"- {inert(p.reason)}: {p.points:g}" for p in result.penalties]
         lines.append("")
     notes = [*result.problems, *result.flags]
     if notes:
         lines += [tx["problems"], ""]
-        lines += [f"- {_cell(p)}" for p in notes]
+        lines += [f"- {inert(p)}" for p in notes]
         lines.append("")
     return "\n".join(lines + [tx["footer"]]) + "\n"
 
@@ -136,12 +149,16 @@ class FileSink:
 
 
 def write_feedback(course: Course, week: str, *, language: str | None = None) -> list[Path]:
+    """Render and write every recorded result of `week`; one failure never stops the rest."""
     from autograder.gradebook import GradebookStore
 
     lang = language or course.config.language
     title = course.week(week).title
     sink = FileSink(course)
-    return [
-        sink.publish(result, to_markdown(result, language=lang, title=title))
-        for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student)
-    ]
+    paths = []
+    for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student):
+        try:
+            paths.append(sink.publish(result, to_markdown(result, language=lang, title=title)))
+        except Exception:  # a bug of ours with one result, or its file
+            log.exception("feedback for %s/%s not written", week, result.student)
+    return paths

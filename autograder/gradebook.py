@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from autograder.course import Course
+from autograder.nbgrader_db import prime_nbgrader_db
+from autograder.result_file import result_text
 from autograder.results import SubmissionResult
 
 _ENGINES: dict[str, Engine] = {}
@@ -49,11 +51,21 @@ class ResultRecord(Base):
     graded_at: Mapped[str] = mapped_column(String(40))
 
 
+class PendingRecord(Base):
+    """A result whose derived stores are being written (see `autograder.recording`)."""
+
+    __tablename__ = "ag_pending"
+    week: Mapped[str] = mapped_column(String(200), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), primary_key=True)
+    result_json: Mapped[str] = mapped_column(Text)
+
+
 def engine_for(url: str) -> Engine:
     if url not in _ENGINES:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
+        prime_nbgrader_db(engine)
         Base.metadata.create_all(engine)
         _ENGINES[url] = engine
     return _ENGINES[url]
@@ -93,8 +105,47 @@ class GradebookStore:
             rows = s.scalars(select(ResultRecord).where(ResultRecord.week == week)).all()
             return [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
 
+    def result(self, week: str, login: str) -> SubmissionResult | None:
+        """The recorded result of (week, login): the source of truth."""
+        with Session(self.engine) as s:
+            row = s.get(ResultRecord, (week, login))
+            return SubmissionResult.from_dict(json.loads(row.result_json)) if row else None
+
+    def result_texts(self, week: str) -> dict[str, str]:
+        """login -> the stored result JSON, for the whole week: one query."""
+        with Session(self.engine) as s:
+            rows = s.execute(
+                select(ResultRecord.login, ResultRecord.result_json).where(
+                    ResultRecord.week == week
+                )
+            )
+            return {r[0]: r[1] for r in rows}
+
     def save(self, result: SubmissionResult) -> None:
-        """Record the result in our table and in nbgrader's gradebook."""
+        """Record `result` with its derived stores (`autograder.recording.record_result`)."""
+        from autograder.recording import record_result
+
+        record_result(self.course, self, result)
+
+    # -- the recording protocol (`autograder.recording`) ---------------------------
+    def begin(self, result: SubmissionResult) -> None:
+        """Step 1: remember the result as pending, before any derived store is touched."""
+        with Session(self.engine) as s, s.begin():
+            s.merge(
+                PendingRecord(
+                    week=result.assignment,
+                    login=result.student,
+                    result_json=result_text(result),
+                )
+            )
+
+    def pending(self, week: str) -> list[SubmissionResult]:
+        with Session(self.engine) as s:
+            rows = s.scalars(select(PendingRecord).where(PendingRecord.week == week)).all()
+            return [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
+
+    def commit(self, result: SubmissionResult) -> None:
+        """Last step: the result becomes the truth and stops being pending, atomically."""
         with Session(self.engine) as s, s.begin():
             s.merge(
                 ResultRecord(
@@ -105,10 +156,16 @@ class GradebookStore:
                     status=result.status,
                     score=result.score,
                     max_score=result.max_score,
-                    result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+                    result_json=result_text(result),
                     graded_at=datetime.now(UTC).isoformat(),
                 )
             )
+            pending = s.get(PendingRecord, (result.assignment, result.student))
+            if pending is not None:
+                s.delete(pending)
+
+    def save_nbgrader(self, result: SubmissionResult) -> None:
+        """nbgrader's rows for a graded result (a derived store; idempotent)."""
         if result.status == "graded":
             self._save_nbgrader(result)
 

@@ -8,12 +8,12 @@ skips unchanged submissions.
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from autograder.course import Course
@@ -30,15 +30,18 @@ from autograder.pipeline.score import (
     score_tests,
     score_thresholds,
 )
+from autograder.recording import record_result, recover_week
 from autograder.results import SubmissionResult
 from autograder.submissions import (
     SubmissionMeta,
     content_hash,
     load_submission_meta,
-    submission_files,
+    read_submission,
 )
-from gpu_runner.job import RunOutput, RunStatus
+from gpu_runner.job import Job, RunOutput, RunStatus
 from gpu_runner.runners.base import Runner
+
+log = logging.getLogger(__name__)
 
 
 def score_run(
@@ -102,6 +105,29 @@ def score_run(
     )
 
 
+def error_result(
+    ctx: WeekContext | None,
+    *,
+    week: str,
+    login: str,
+    exc: BaseException,
+    language: str,
+    digest: str = "",
+) -> SubmissionResult:
+    """Our fault, never the student's: status "error", the error named for the instructor."""
+    log.exception("grading %s/%s failed", week, login, exc_info=exc)
+    return SubmissionResult(
+        assignment=week,
+        student=login,
+        status="error",
+        score=0.0,
+        max_score=ctx.max_score if ctx else 0.0,
+        problems=(t(language, "infra_error", error=f"{type(exc).__name__}: {exc}"[:300]),),
+        content_hash=digest,
+        assignment_version=ctx.version if ctx else "",
+    )
+
+
 def grade_files(
     ctx: WeekContext,
     *,
@@ -109,48 +135,54 @@ def grade_files(
     files: dict[str, bytes],
     runner: Runner,
     meta: SubmissionMeta | None = None,
+    problems: list[str] | None = None,
 ) -> SubmissionResult:
-    """Grade one submission given as files; stores nothing."""
-    digest = content_hash(files)
-    prepared = prepare_job(ctx, login=login, files=files)
-    started = time.monotonic()
-    if prepared.job.notebooks:
-        try:
-            output = runner.run(prepared.job)
-        except Exception as exc:  # a runner bug is ours, never the student's
-            output = RunOutput(
-                job_id=prepared.job.job_id,
-                status=RunStatus.INFRA_ERROR,
-                message=f"{type(exc).__name__}: {exc}",
-                runner=runner.name,
-            )
-    else:
-        output = RunOutput(
-            job_id=prepared.job.job_id, status=RunStatus.COMPLETED, runner=runner.name
+    """Grade one submission given as files; stores nothing and never raises.
+
+    `problems` are notes from reading the submission (refused files). A student's
+    damaged input becomes problems inside the steps; anything that still escapes a
+    step is a bug of ours and gives status "error"."""
+    digest = ""
+    try:
+        digest = content_hash(files)
+        prepared = prepare_job(ctx, login=login, files=files)
+        started = time.monotonic()
+        output = _execute(prepared.job, runner)
+        if not output.runtime_s:
+            output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
+        return score_run(
+            ctx,
+            login=login,
+            output=output,
+            problems=[*(problems or ()), *prepared.problems],
+            missing_notebooks=prepared.missing_notebooks,
+            meta=meta,
+            digest=digest,
+            violations=prepared.violations,
         )
-    if not output.runtime_s:
-        output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
-    return score_run(
-        ctx,
-        login=login,
-        output=output,
-        problems=prepared.problems,
-        missing_notebooks=prepared.missing_notebooks,
-        meta=meta,
-        digest=digest,
-        violations=prepared.violations,
-    )
+    except Exception as exc:  # a bug of ours in a step: this student only
+        return error_result(
+            ctx, week=ctx.week.name, login=login, exc=exc, language=ctx.language, digest=digest
+        )
+
+
+def _execute(job: Job, runner: Runner) -> RunOutput:
+    if not job.notebooks:
+        return RunOutput(job_id=job.job_id, status=RunStatus.COMPLETED, runner=runner.name)
+    try:
+        return runner.run(job)
+    except Exception as exc:  # a runner bug is ours, never the student's
+        return RunOutput(
+            job_id=job.job_id,
+            status=RunStatus.INFRA_ERROR,
+            message=f"{type(exc).__name__}: {exc}",
+            runner=runner.name,
+        )
 
 
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:
-    """Gradebook first, then the file: a result file on disk is always in the gradebook
-    too, so a batch killed in between resumes without regrading a finished submission."""
-    store.save(result)
-    path = course.result_path(result.assignment, result.student)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    tmp.replace(path)
+    """Record `result` (see `autograder.recording`): derived stores first, the truth last."""
+    record_result(course, store, result)
 
 
 @dataclass
@@ -177,6 +209,13 @@ def default_jobs(memory_mb: int) -> int:
 ProgressFn = Callable[[str, SubmissionResult | None], None]
 
 
+def _listing(
+    course: Course, week: str, login: str, lang: str
+) -> tuple[dict[str, bytes], list[str], SubmissionMeta | None, str]:
+    files, problems = read_submission(course.submission_dir(week, login), lang=lang)
+    return files, problems, load_submission_meta(course, week, login), content_hash(files)
+
+
 def grade_week(
     course: Course,
     week: str,
@@ -188,16 +227,26 @@ def grade_week(
     on_start: Callable[[int, int], None] | None = None,
     on_done: ProgressFn | None = None,
 ) -> BatchReport:
-    """Grade every collected submission of `week`; one failure never stops the batch."""
+    """Grade every collected submission of `week`; one failure never stops the batch.
+
+    Every step of one student (listing, hashing, grading, recording) is isolated: what
+    fails gives that student a result and the batch goes on. Interrupted recordings of
+    an earlier run are finished first, so the cache never trusts a half-recorded one."""
     started = time.monotonic()
     ctx = load_week_context(course, week)
+    lang = ctx.language
     store = GradebookStore(course)
+    recover_week(course, store, week)
     cached = store.cached(week)
-    todo: list[tuple[str, dict[str, bytes], SubmissionMeta | None, str]] = []
+    todo: list[tuple[str, dict[str, bytes], SubmissionMeta | None, list[str]]] = []
+    failed: list[SubmissionResult] = []
     report = BatchReport()
     for login in logins or course.submitted_logins(week):
-        files = submission_files(course.submission_dir(week, login))
-        digest = content_hash(files)
+        try:
+            files, problems, meta, digest = _listing(course, week, login, lang)
+        except Exception as exc:  # ours: the stored submission cannot be read
+            failed.append(error_result(ctx, week=week, login=login, exc=exc, language=lang))
+            continue
         previous = cached.get(login)
         if (
             not force
@@ -207,9 +256,11 @@ def grade_week(
         ):
             report.skipped.append(login)
             continue
-        todo.append((login, files, load_submission_meta(course, week, login), digest))
+        todo.append((login, files, meta, problems))
     if on_start:
-        on_start(len(todo), len(report.skipped))
+        on_start(len(todo) + len(failed), len(report.skipped))
+    for result in failed:
+        _finish(course, store, report, result, on_done)
     workers = jobs or course.config.jobs or default_jobs(ctx.week.resources.memory_mb)
     if todo:  # nbgrader's import and engine: only when something is graded
         ctx.source_gradebook = open_source_gradebook(course)
@@ -218,9 +269,15 @@ def grade_week(
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
                 pool.submit(
-                    grade_files, ctx, login=login, files=files, runner=runner, meta=meta
+                    grade_files,
+                    ctx,
+                    login=login,
+                    files=files,
+                    runner=runner,
+                    meta=meta,
+                    problems=problems,
                 ): login
-                for login, files, meta, _ in todo
+                for login, files, meta, problems in todo
             }
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -229,28 +286,37 @@ def grade_week(
                     try:
                         result = future.result()
                     except Exception as exc:  # a bug of ours: record it, keep going
-                        result = SubmissionResult(
-                            assignment=week,
-                            student=login,
-                            status="error",
-                            score=0.0,
-                            max_score=ctx.max_score,
-                            problems=(
-                                t(
-                                    ctx.language,
-                                    "infra_error",
-                                    error=f"{type(exc).__name__}: {exc}",
-                                ),
-                            ),
-                        )
-                    save_result(course, store, result)
-                    (report.errors if result.status == "error" else report.graded).append(result)
-                    if on_done:
-                        on_done(login, result)
+                        result = error_result(ctx, week=week, login=login, exc=exc, language=lang)
+                    _finish(course, store, report, result, on_done)
     finally:
         runner.close()
     report.wall_s = round(time.monotonic() - started, 3)
     return report
+
+
+def _finish(
+    course: Course,
+    store: GradebookStore,
+    report: BatchReport,
+    result: SubmissionResult,
+    on_done: ProgressFn | None,
+) -> None:
+    """Record one result; a recording failure is that student's error, not the batch's."""
+    try:
+        save_result(course, store, result)
+    except Exception as exc:  # disk or database trouble for this one student
+        log.exception("recording %s/%s failed", result.assignment, result.student)
+        result = SubmissionResult(
+            assignment=result.assignment,
+            student=result.student,
+            status="error",
+            score=0.0,
+            max_score=result.max_score,
+            problems=(f"the result could not be recorded: {type(exc).__name__}: {exc}"[:300],),
+        )
+    (report.errors if result.status == "error" else report.graded).append(result)
+    if on_done:
+        on_done(result.student, result)
 
 
 def grade_single(
@@ -261,6 +327,7 @@ def grade_single(
     files: dict[str, bytes],
     runner: Runner,
     submitted_at: datetime | None = None,
+    problems: list[str] | None = None,
 ) -> SubmissionResult:
     """Grade a submission outside the workspace (the `--submission` path of the CLI)."""
     ctx = load_week_context(course, week)
@@ -271,7 +338,8 @@ def grade_single(
     )
     runner.prepare()
     try:
-        result = grade_files(ctx, login=login, files=files, runner=runner, meta=meta)
+        return grade_files(
+            ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
+        )
     finally:
         runner.close()
-    return replace(result)

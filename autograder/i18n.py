@@ -73,6 +73,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "노트북 {notebook}의 셀 정보가 손상되었습니다: {error}",
         "en": "notebook {notebook} has damaged cell metadata: {error}",
     },
+    "problem_internal_metadata": {
+        "ko": "노트북 {notebook}에서 채점기 내부용 메타데이터({keys})를 제거했습니다",
+        "en": "removed the grader's internal metadata ({keys}) from notebook {notebook}",
+    },
+    "problem_bad_file": {
+        "ko": "파일 {name}을(를) 채점에서 제외했습니다: {why}",
+        "en": "file {name} was left out of grading: {why}",
+    },
+    "file_not_utf8": {"ko": "이름이 UTF-8이 아닙니다", "en": "the name is not valid UTF-8"},
+    "file_not_relative": {"ko": "상대 경로가 아닙니다", "en": "the path is not relative"},
+    "file_leaves_folder": {
+        "ko": "경로가 제출 폴더 밖을 가리키거나 빈 부분이 있습니다",
+        "en": "the path leaves the submission folder or has empty parts",
+    },
+    "file_path_too_long": {"ko": "경로가 너무 깁니다", "en": "the path is too long"},
+    "file_name_too_long": {
+        "ko": "이름이 255바이트보다 깁니다",
+        "en": "a name is longer than 255 bytes",
+    },
+    "file_invisible": {
+        "ko": "이름에 제어 문자나 보이지 않는 문자가 있습니다",
+        "en": "the name holds control or invisible characters",
+    },
+    "file_symlink": {"ko": "심볼릭 링크입니다", "en": "a symbolic link"},
+    "file_not_regular": {"ko": "일반 파일이 아닙니다", "en": "not a regular file"},
+    "file_too_large": {"ko": "파일이 너무 큽니다", "en": "the file is too large"},
+    "file_unreadable": {"ko": "읽을 수 없습니다", "en": "unreadable"},
+    "file_too_many": {"ko": "파일이 너무 많습니다", "en": "too many files"},
     "flag_kernel_died": {
         "ko": "커널이 스스로 종료되었습니다",
         "en": "the kernel exited before grading finished",
@@ -91,6 +119,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "grading infrastructure error (not your fault): {error}",
     },
 }
+
+
+def file_problem(language: str, name: str, reason: str) -> str:
+    """A refused submitted file, with its reason code from `autograder.file_names`."""
+    return t(language, "problem_bad_file", name=name, why=t(language, f"file_{reason}"))
 
 
 def t(language: str, key: str, **values: object) -> str:

@@ -23,6 +23,7 @@ from traitlets.config import Config
 
 from autograder.course import Course, Week
 from autograder.errors import ReleaseError, StaleReleaseError
+from autograder.nbgrader_db import prime_nbgrader_db
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def _generate(course: Course, week: Week, *, root: Path, db_url: str) -> Path:
     # nbgrader inserts the assignment into its gradebook before generating
     from nbgrader.api import Gradebook
 
+    prime_nbgrader_db(db_url)  # before nbgrader would run `alembic` from PATH
     with Gradebook(db_url) as gb:
         gb.update_or_create_assignment(week.name)
     try:
@@ -237,6 +239,7 @@ def open_source_gradebook(course: Course) -> Any:
     each thread gets its own session)."""
     from nbgrader.api import Gradebook
 
+    prime_nbgrader_db(course.db_url)
     return Gradebook(course.db_url)
 
 

@@ -5,10 +5,36 @@ Frozen data with ``to_dict`` / ``from_dict``; rendering lives in `feedback`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from gpu_runner.textsafe import display_text, valid_text
+
 SCHEMA_VERSION = 1
+MESSAGE_CHARS = 500  # one test's or metric's message
+NOTE_CHARS = 500  # one problem or flag
+MAX_NOTES = 50  # problems (and flags) listed; the rest are counted
+
+
+def _normalize(obj: object, *, rendered: dict[str, int]) -> None:
+    """Make every string field of a frozen result valid Unicode; `rendered` fields (shown
+    to people) also lose control and invisible characters and are capped."""
+    for f in fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        if isinstance(value, str):
+            clean = (
+                display_text(value, rendered[f.name]) if f.name in rendered else valid_text(value)
+            )
+            if clean != value:
+                object.__setattr__(obj, f.name, clean)
+
+
+def _notes(values: tuple[str, ...]) -> tuple[str, ...]:
+    clean = [display_text(str(v), NOTE_CHARS) for v in values]
+    if len(clean) > MAX_NOTES:
+        clean = [*clean[: MAX_NOTES - 1], f"… (+{len(clean) - MAX_NOTES + 1})"]
+    return tuple(clean)
+
 
 TEST_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "manual")
 
@@ -24,6 +50,9 @@ class TestResult:
     status: str  # one of TEST_STATUSES
     hidden: bool = False
     message: str = ""
+
+    def __post_init__(self) -> None:
+        _normalize(self, rendered={"message": MESSAGE_CHARS, "id": 200, "notebook": 200})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +79,9 @@ class MetricResult:
     message: str = ""
     details: dict[str, float] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        _normalize(self, rendered={"message": MESSAGE_CHARS, "id": 200, "metric": 200})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -69,6 +101,9 @@ class MetricResult:
 class Penalty:
     reason: str
     points: float  # negative
+
+    def __post_init__(self) -> None:
+        _normalize(self, rendered={"reason": NOTE_CHARS})
 
     def to_dict(self) -> dict[str, Any]:
         return {"reason": self.reason, "points": float(self.points)}
@@ -95,6 +130,11 @@ class SubmissionResult:
     runner: str = ""
     content_hash: str = ""
     assignment_version: str = ""
+
+    def __post_init__(self) -> None:
+        _normalize(self, rendered={"student": 100, "assignment": 200})
+        object.__setattr__(self, "problems", _notes(tuple(self.problems)))
+        object.__setattr__(self, "flags", _notes(tuple(self.flags)))
 
     def to_dict(self) -> dict[str, Any]:
         return {

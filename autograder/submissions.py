@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from autograder.course import LOGIN_NAME, Course
-from autograder.errors import ConfigError
+from autograder.errors import ConfigError, SubmissionError
+from autograder.file_names import name_problem, read_regular, read_tree, shown_name
+from autograder.i18n import file_problem
+from gpu_runner.textsafe import valid_text
+
+log = logging.getLogger(__name__)
 
 META_FILE = "submission.json"
 TIMESTAMP_FILE = "timestamp.txt"
@@ -63,7 +69,7 @@ class SubmissionMeta:
             "sha": self.sha,
             "pushed_at": _iso(self.pushed_at),
             "collected_at": _iso(self.collected_at),
-            "problems": list(self.problems),
+            "problems": [valid_text(p) for p in self.problems],
         }
 
     @classmethod
@@ -102,12 +108,16 @@ def store_submission(course: Course, meta: SubmissionMeta, files: dict[str, byte
     staging.mkdir(parents=True)
     for name, data in files.items():
         rel = PurePosixPath(name)
-        if rel.is_absolute() or ".." in rel.parts or rel.name in META_FILES:
-            raise ConfigError(f"unsafe file name in submission of {meta.login}: {name!r}")
+        if name_problem(name) is not None or name in META_FILES:
+            raise SubmissionError(
+                f"unsafe file name in submission of {meta.login}: {shown_name(name)!r}"
+            )
         path = staging / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (staging / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, ensure_ascii=False))
+    (staging / META_FILE).write_text(
+        json.dumps(meta.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     stamp = meta.submitted_at or meta.collected_at
     (staging / TIMESTAMP_FILE).write_text(
         stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
@@ -122,45 +132,50 @@ def load_submission_meta(course: Course, week: str, login: str) -> SubmissionMet
     path = course.submission_dir(week, login) / META_FILE
     if not path.is_file():
         return None
-    return SubmissionMeta.from_dict(json.loads(path.read_text()))
+    return SubmissionMeta.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def read_submission(folder: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[str]]:
+    """The student's files of a stored submission (metadata excluded) and a problem for
+    each file refused (bad name, symlink, special file, too large)."""
+    tree = read_tree(folder, skip=frozenset(META_FILES))
+    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    return tree.files, problems
 
 
 def submission_files(folder: Path) -> dict[str, bytes]:
     """The student's files of a stored submission (metadata excluded), symlinks refused."""
-    files: dict[str, bytes] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink() or not path.is_file() or rel in META_FILES:
-            continue
-        if "/.ipynb_checkpoints/" in f"/{rel}":
-            continue
-        files[rel] = path.read_bytes()
-    return files
+    return read_submission(folder)[0]
 
 
 def content_hash(files: dict[str, bytes]) -> str:
+    """sha256 over names and contents; any name hashes (undecodable bytes included)."""
     digest = hashlib.sha256()
     for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+        raw = name.encode("utf-8", "surrogateescape")
+        digest.update(raw + b"\0" + hashlib.sha256(files[name]).digest())
     return digest.hexdigest()
 
 
 def read_local_folder(
-    folder: Path, *, max_bytes: int = MAX_FILE_BYTES
+    folder: Path, *, max_bytes: int = MAX_FILE_BYTES, lang: str = "en"
 ) -> tuple[dict[str, bytes], list[str]]:
-    """Files of a student's folder; symlinks and oversized files become problems."""
-    files: dict[str, bytes] = {}
-    problems: list[str] = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            problems.append(f"symlink {rel!r} ignored")
-        elif path.is_file() and rel not in META_FILES and ".ipynb_checkpoints" not in rel:
-            if path.stat().st_size > max_bytes:
-                problems.append(f"file {rel!r} is larger than {max_bytes // 2**20} MB; ignored")
-            else:
-                files[rel] = path.read_bytes()
-    return files, problems
+    """Files of a student's folder; bad names, symlinks, special and oversized files
+    become problems."""
+    tree = read_tree(folder, skip=frozenset(META_FILES), max_file_bytes=max_bytes)
+    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    return tree.files, problems
+
+
+def read_given(path: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[str]]:
+    """A submission named on the command line: a folder, or one notebook file."""
+    if path.is_dir():
+        return read_local_folder(path, lang=lang)
+    why = name_problem(path.name)
+    data = read_regular(path, MAX_FILE_BYTES) if why is None else why
+    if isinstance(data, str):
+        return {}, [file_problem(lang, shown_name(path.name), data)]
+    return {path.name: data}, []
 
 
 class LocalSource:
@@ -171,10 +186,11 @@ class LocalSource:
     (time source ``file``: only as trustworthy as the folder's origin).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, lang: str = "en") -> None:
         if not root.is_dir():
             raise ConfigError(f"--from {root}: not a folder")
         self.root = root
+        self.lang = lang
 
     def logins(self) -> list[str]:
         return sorted(
@@ -183,48 +199,59 @@ class LocalSource:
 
     def submissions(self, week: str) -> Iterator[tuple[SubmissionMeta, dict[str, bytes]]]:
         for login in self.logins():
-            folder = self.root / login
-            if (folder / week).is_dir():
-                folder = folder / week
-            files, problems = read_local_folder(folder)
-            declared = folder / META_FILE
-            submitted_at: datetime | None = None
-            time_source = "file"
-            if declared.is_file():
-                try:
-                    data = json.loads(declared.read_text())
-                    submitted_at = _parse(data.get("submitted_at"))
-                    time_source = str(data.get("time_source", "file"))
-                except (ValueError, AttributeError):
-                    problems.append("submission.json is not valid; file times used")
-            if submitted_at is None and files:
-                newest = max((folder / name).stat().st_mtime for name in files)
-                submitted_at = datetime.fromtimestamp(newest, UTC)
-            meta = SubmissionMeta(
-                login=login,
-                week=week,
-                source="local",
-                submitted_at=submitted_at,
-                time_source=time_source,
-                problems=tuple(problems),
-            )
-            yield meta, files
+            try:
+                yield self._one(login, week)
+            except OSError as exc:  # one unreadable folder never stops the others
+                log.warning("local submission of %s: %s", login, exc)
+
+    def _one(self, login: str, week: str) -> tuple[SubmissionMeta, dict[str, bytes]]:
+        folder = self.root / login
+        if (folder / week).is_dir():
+            folder = folder / week
+        files, problems = read_local_folder(folder, lang=self.lang)
+        submitted_at: datetime | None = None
+        time_source = "file"
+        declared = read_regular(folder / META_FILE, 64 * 1024)
+        if isinstance(declared, bytes):
+            try:
+                data = json.loads(declared.decode("utf-8"))
+                submitted_at = _parse(data.get("submitted_at"))
+                time_source = str(data.get("time_source", "file"))
+            except (ValueError, AttributeError, TypeError):
+                problems.append("submission.json is not valid; file times used")
+        if submitted_at is None and files:
+            newest = max((folder / name).lstat().st_mtime for name in files)
+            submitted_at = datetime.fromtimestamp(newest, UTC)
+        meta = SubmissionMeta(
+            login=login,
+            week=week,
+            source="local",
+            submitted_at=submitted_at,
+            time_source=time_source,
+            problems=tuple(problems),
+        )
+        return meta, files
 
 
 def collect_local(course: Course, week: str, source_dir: Path) -> list[SubmissionMeta]:
-    """Copy every student's folder into the workspace; unchanged ones are left alone."""
+    """Copy every student's folder into the workspace; unchanged ones are left alone.
+
+    One student's unreadable folder is logged and skipped; the others are collected."""
     course.week(week)  # fails early on an unknown week
     stored = []
-    for meta, files in LocalSource(source_dir).submissions(week):
-        existing = course.submission_dir(week, meta.login)
-        old = load_submission_meta(course, week, meta.login)
-        if (
-            old is not None
-            and content_hash(submission_files(existing)) == content_hash(files)
-            and old.submitted_at == meta.submitted_at
-        ):
-            stored.append(old)
-            continue
-        store_submission(course, replace(meta), files)
-        stored.append(meta)
+    for meta, files in LocalSource(source_dir, lang=course.config.language).submissions(week):
+        try:
+            existing = course.submission_dir(week, meta.login)
+            old = load_submission_meta(course, week, meta.login)
+            if (
+                old is not None
+                and content_hash(submission_files(existing)) == content_hash(files)
+                and old.submitted_at == meta.submitted_at
+            ):
+                stored.append(old)
+                continue
+            store_submission(course, replace(meta), files)
+            stored.append(meta)
+        except (OSError, ValueError, SubmissionError) as exc:
+            log.warning("collect %s: %s", meta.login, exc)
     return stored

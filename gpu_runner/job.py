@@ -8,10 +8,13 @@ knows about the gradebook, GitHub or scoring: `gpu_runner` only executes.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from gpu_runner.textsafe import valid_json, valid_text
 
 SCHEMA_VERSION = 1
 
@@ -180,44 +183,128 @@ class RunOutput:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> RunOutput:
-        data = json.loads(text)
-        return cls(
-            job_id=data["job_id"],
-            status=RunStatus(data["status"]),
-            message=data.get("message", ""),
-            output_truncated=bool(data.get("output_truncated", False)),
-            runtime_s=float(data.get("runtime_s", 0.0)),
-            runner=data.get("runner", ""),
-            notebooks=tuple(
-                NotebookRun(
-                    name=nb["name"],
-                    notebook_json=nb["notebook_json"],
-                    runtime_s=float(nb.get("runtime_s", 0.0)),
-                    cells=tuple(
-                        CellRun(
-                            index=int(c["index"]),
-                            status=CellStatus(c["status"]),
-                            grade_id=c.get("grade_id"),
-                        )
-                        for c in nb["cells"]
-                    ),
-                )
-                for nb in data.get("notebooks", ())
-            ),
-            probes=tuple(
-                ProbeRun(
-                    id=p["id"],
-                    error=p.get("error"),
-                    artifact=None if p.get("artifact") is None else base64.b64decode(p["artifact"]),
-                )
-                for p in data.get("probes", ())
-            ),
-        )
+        """Decode strictly: wrong types or shapes raise `RunOutputError`, never anything else.
+
+        Every string comes back as valid Unicode (the student's kernel put text in
+        the notebook, and JSON escapes can carry lone surrogates), including the
+        strings inside each notebook's JSON.
+        """
+        try:
+            data = json.loads(text)
+            return _decode_run_output(data)
+        except RunOutputError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise RunOutputError(f"malformed run output: {type(exc).__name__}: {exc}") from None
 
     def with_runner(self, runner: str, runtime_s: float) -> RunOutput:
         from dataclasses import replace
 
         return replace(self, runner=runner, runtime_s=runtime_s)
+
+
+class RunOutputError(ValueError):
+    """The executor's result cannot be decoded (ours: the executor is trusted)."""
+
+
+MAX_MESSAGE_CHARS = 4000
+
+
+def _str(value: Any, what: str, *, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise RunOutputError(f"{what}: expected a string, got {type(value).__name__}")
+    return valid_text(value)
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RunOutputError(f"{what}: expected a number, got {type(value).__name__}")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise RunOutputError(f"{what}: not finite")
+    return number
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise RunOutputError(f"{what}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RunOutputError(f"{what}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def _notebook_json(value: Any, what: str) -> str:
+    """The executed notebook's JSON, re-encoded with every string made valid."""
+    text = _str(value, what)
+    try:
+        parsed = json.loads(text)
+    except ValueError as exc:
+        raise RunOutputError(f"{what}: not JSON ({exc})") from None
+    return json.dumps(valid_json(_dict(parsed, what)), ensure_ascii=False)
+
+
+def _cell(value: Any) -> CellRun:
+    c = _dict(value, "cell")
+    index = c.get("index")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise RunOutputError("cell index: expected a non-negative integer")
+    try:
+        status = CellStatus(str(c.get("status")))
+    except ValueError:
+        raise RunOutputError(f"cell status: unknown {c.get('status')!r}") from None
+    return CellRun(
+        index=index, status=status, grade_id=_str(c.get("grade_id"), "grade_id", optional=True)
+    )
+
+
+def _notebook(value: Any) -> NotebookRun:
+    nb = _dict(value, "notebook")
+    return NotebookRun(
+        name=_str(nb.get("name"), "notebook name"),
+        notebook_json=_notebook_json(nb.get("notebook_json"), "notebook_json"),
+        runtime_s=_number(nb.get("runtime_s", 0.0), "notebook runtime_s"),
+        cells=tuple(_cell(c) for c in _list(nb.get("cells"), "cells")),
+    )
+
+
+def _probe(value: Any) -> ProbeRun:
+    p = _dict(value, "probe")
+    artifact = p.get("artifact")
+    if artifact is not None:
+        try:
+            artifact = base64.b64decode(_str(artifact, "artifact"), validate=True)
+        except (ValueError, binascii.Error):
+            raise RunOutputError("probe artifact: not base64") from None
+    error = _str(p.get("error"), "probe error", optional=True)
+    return ProbeRun(
+        id=_str(p.get("id"), "probe id"),
+        artifact=artifact,
+        error=None if error is None else error[:MAX_MESSAGE_CHARS],
+    )
+
+
+def _decode_run_output(value: Any) -> RunOutput:
+    data = _dict(value, "run output")
+    try:
+        status = RunStatus(str(data.get("status")))
+    except ValueError:
+        raise RunOutputError(f"run status: unknown {data.get('status')!r}") from None
+    return RunOutput(
+        job_id=_str(data.get("job_id"), "job_id"),
+        status=status,
+        message=_str(data.get("message", ""), "message")[:MAX_MESSAGE_CHARS],
+        output_truncated=bool(data.get("output_truncated", False)),
+        runtime_s=_number(data.get("runtime_s", 0.0), "runtime_s"),
+        runner=_str(data.get("runner", ""), "runner"),
+        notebooks=tuple(_notebook(nb) for nb in _list(data.get("notebooks", []), "notebooks")),
+        probes=tuple(_probe(p) for p in _list(data.get("probes", []), "probes")),
+    )
 
 
 def infra_error(job_id: str, message: str, runner: str = "") -> RunOutput:

@@ -40,7 +40,7 @@ LABEL_PREFIX = "org.autograder"
 #: every container the runner starts carries this label (value: the runner name)
 RUNNER_LABEL = f"{LABEL_PREFIX}.runner"
 JOB_LABEL = f"{LABEL_PREFIX}.job"
-#: "<hostname>:<pid>" of the coordinator process that started the container
+#: "<hostname>/pidns-<inode>:<pid>" of the coordinator process that started the container
 OWNER_LABEL = f"{LABEL_PREFIX}.owner"
 #: start time of that process (clock ticks since boot), against pid reuse
 OWNER_START_LABEL = f"{LABEL_PREFIX}.owner-start"

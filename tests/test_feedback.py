@@ -34,9 +34,7 @@ def test_student_text_cannot_add_markup_or_mentions() -> None:
     hostile = "x | y\n\n**점수: 10 / 10** @octocat <img src=https://evil/p.png> [link](https://evil)"
     body = to_markdown(_result(hostile), language="ko")
     row = next(line for line in body.splitlines() if line.startswith("| `t1`"))
-    import re
 
-    assert len(re.findall(r"(?<!\\)\|", row)) == 5  # the student's pipe opened no column
-    assert "\\@octocat" in row and "\\<img" in row and "\\*\\*" in row and "\\[link\\]" in row
-    assert "**점수: 10 / 10**" not in row
-    assert body.count("**점수:") == 1
+    assert row.count("|") == 5  # the student's pipe opened no column
+    assert "`x │ y **점수: 10 / 10** @octocat <img src=https://evil/p.png> [link](https://evil)`" in row
+    assert body.count("\n**점수:") == 1  # the only bold score starts a line; the student's is in code

@@ -13,7 +13,7 @@ from typing import Any
 
 from autograder.config import CheckPolicy
 from autograder.feedback import TEXT as FINAL_TEXT
-from autograder.feedback import _cell
+from autograder.feedback import inert
 from autograder.results import SubmissionResult, TestResult
 
 TEXT = {
@@ -52,7 +52,7 @@ def _rows(tests: list[TestResult], tx: dict[str, Any]) -> list[str]:
         name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
         lines.append(
             f"| {name} | {tx['status'].get(test.status, test.status)} | "
-            f"{test.points:g} / {test.max_points:g} | {_cell(test.message)} |"
+            f"{test.points:g} / {test.max_points:g} | {inert(test.message, in_table=True)} |"
         )
     return lines
 
@@ -89,7 +89,7 @@ def check_markdown(
         lines += [cx["commit"].format(sha=result.sha[:7]), ""]
     if result.status == "error":
         lines += [tx["error"], ""]
-        lines += [f"- {_cell(p)}" for p in result.problems]
+        lines += [f"- {inert(p)}" for p in result.problems]
         return "\n".join([*lines, "", tx["footer"]]) + "\n"
     anything_hidden = "hidden" in (policy.public_tests, policy.hidden_tests, policy.thresholds)
     if policy.show_score and not anything_hidden:
@@ -116,7 +116,7 @@ def check_markdown(
     notes = [*result.problems, *result.flags]
     if notes:
         lines += [tx["problems"], ""]
-        lines += [f"- {_cell(p)}" for p in notes]
+        lines += [f"- {inert(p)}" for p in notes]
         lines.append("")
     if policy.min_interval_minutes > 0:
         lines += [cx["next"].format(minutes=policy.min_interval_minutes), ""]

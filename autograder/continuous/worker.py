@@ -7,7 +7,6 @@ real one (`grade_week(..., logins=[login])`, cached when unchanged).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from autograder.continuous.queue import Job, Target, WorkQueue
 from autograder.continuous.render import check_markdown
 from autograder.continuous.routing import RepoRouter
 from autograder.course import Course
-from autograder.errors import GitHubError
+from autograder.errors import GitHubError, InfrastructureError
 from autograder.feedback import to_markdown
 from autograder.github.client import GitHub
 from autograder.github.clock import Clock
@@ -35,6 +34,7 @@ CollectFn = Callable[[Job], Collected]
 
 def grade_with_runner(course: Course, runner: object) -> GradeFn:
     """Grade one collected submission with `grade_week` (unchanged ones come from the cache)."""
+    from autograder.gradebook import GradebookStore
     from autograder.grading import grade_week
 
     def grade(week: str, login: str) -> tuple[SubmissionResult, bool]:
@@ -42,8 +42,10 @@ def grade_with_runner(course: Course, runner: object) -> GradeFn:
         done = report.graded + report.errors
         if done:
             return done[0], True
-        data = json.loads(course.result_path(week, login).read_text(encoding="utf-8"))
-        return SubmissionResult.from_dict(data), False
+        recorded = GradebookStore(course).result(week, login)  # the truth, not a derived file
+        if recorded is None:
+            raise InfrastructureError(f"{week}/{login}: skipped as unchanged, but no result")
+        return recorded, False
 
     return grade
 

@@ -15,6 +15,9 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from autograder.file_names import name_problem, shown_name
+from autograder.i18n import file_problem
+
 LFS_HEADER = b"version https://git-lfs.github.com/spec/v1"
 RESERVED = frozenset({"submission.json", "timestamp.txt"})
 
@@ -62,10 +65,16 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
     with tar:
         for member in tar:
             if _unsafe(member.name):
-                out.problems.append(f"path {member.name!r} leaves the submission folder; refused")
+                out.problems.append(
+                    f"path {shown_name(member.name)!r} leaves the submission folder; refused"
+                )
                 continue
             rel = _relative(member.name)
             if rel is None or member.isdir():
+                continue
+            why = name_problem(rel)
+            if why is not None:  # undecodable, invisible or overlong names never go further
+                out.problems.append(file_problem("en", shown_name(rel), why))
                 continue
             if member.issym() or member.islnk():
                 target = member.linkname

@@ -148,6 +148,10 @@ def collect_week(
             results.append(
                 Collected(repo.login, repo.full_name, "failed", problems=(describe(exc),))
             )
+        except Exception as exc:  # a bug of ours with one repo's content: the others go on
+            log.exception("collect %s (%s) failed", repo.login, repo.full_name)
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            results.append(Collected(repo.login, repo.full_name, "failed", problems=(error,)))
     return CollectReport(week, cutoff, tuple(results), found.missing, found.not_on_roster)
 
 

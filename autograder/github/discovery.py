@@ -120,6 +120,12 @@ def discover(
             repo.default_branch,
             note=f"repo renamed from {old_name} to {repo.full_name}",
         )
+    # renamed before we ever saw them: GitHub still answers the old name (301)
+    for entry in roster or []:
+        if entry.login.lower() not in by_login:
+            moved = _renamed_away(client, prefix, entry.login)
+            if moved is not None:
+                by_login[entry.login.lower()] = moved
     roster_by_login = {e.login.lower(): e for e in roster or []}
     found: list[StudentRepo] = []
     missing: list[str] = []
@@ -146,6 +152,23 @@ def discover(
     for student in found:
         known.put(week, student.login, student.repo_id, student.full_name, student.default_branch)
     return Discovery(tuple(found), tuple(missing), tuple(extra))
+
+
+def _renamed_away(client: GitHub, prefix: str, login: str) -> StudentRepo | None:
+    """The repo GitHub redirects ``<prefix>-<login>`` to, when it was renamed away."""
+    from autograder.github.renames import resolve_repo
+
+    old_name = f"{client.org}/{prefix}-{login}"
+    repo = resolve_repo(client, old_name)
+    if repo is None or repo.full_name.lower() == old_name.lower():
+        return None
+    return StudentRepo(
+        login,
+        repo.full_name,
+        repo.id,
+        repo.default_branch,
+        note=f"repo renamed from {old_name} to {repo.full_name}",
+    )
 
 
 def classroom_accepted(client: GitHub, assignment_id: int) -> list[dict[str, object]] | None:

@@ -22,6 +22,7 @@ from autograder.course import LOGIN_NAME, Course
 from autograder.errors import GitHubError
 from autograder.github.client import GitHub, connect
 from autograder.github.outbox import DONE, ISSUE_DONE, Outbox, OutboxRow
+from autograder.github.renames import repo_by_id_or_name
 from autograder.github.retry import describe, transient_delay
 from autograder.github.store import RepoMap
 from autograder.submissions import load_submission_meta
@@ -118,11 +119,15 @@ def enqueue_week(
         if not LOGIN_NAME.match(login):
             skipped.append((login, "not a GitHub login"))
             continue
-        repo = _repo_of(course, client, week, login)
+        try:
+            repo = _repo_of(course, client, week, login)
+            markdown = path.read_bytes().decode("utf-8", "replace")
+        except (OSError, ValueError) as exc:  # this student's files only
+            skipped.append((login, f"unreadable: {type(exc).__name__}: {exc}"[:200]))
+            continue
         if repo is None:
             skipped.append((login, "no repository known (collect first)"))
             continue
-        markdown = path.read_text(encoding="utf-8")
         if len(markdown) > MAX_BODY:
             markdown = markdown[:MAX_BODY] + text["truncated"]
         body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
@@ -161,7 +166,7 @@ class IssuePoster:
             self._bot = self.client.read(lambda: self.client.gh.get_user().login, "who am I")
         return self._bot
 
-    def _find_by_marker(self, repo: Repository, mark: str) -> Issue | None:
+    def _find_by_marker(self, repo: Repository, mark: str, name: str) -> Issue | None:
         def search() -> Issue | None:
             # PyGithub sends a str creator as the login (its type hint says NamedUser)
             for issue in repo.get_issues(state="all", creator=self.bot):  # type: ignore[arg-type]
@@ -169,7 +174,7 @@ class IssuePoster:
                     return issue
             return None
 
-        return self.client.read(search, f"search issues of {repo.full_name}")
+        return self.client.read(search, f"search issues of {name}")
 
     def _comment_exists(self, issue: Issue, mark: str) -> bool:
         return self.client.read(
@@ -178,13 +183,15 @@ class IssuePoster:
 
     def post(self, row: OutboxRow) -> None:
         client, box = self.client, self.box
-        repo = client.gh.get_repo(row.repo)
+        # by id, or resolved first: a renamed repo answers writes under its old name with a
+        # 307, which PyGithub never follows
+        repo = repo_by_id_or_name(client, row.week, row.login, row.repo)
         mark = marker(row.week, row.login)
         if row.state not in (ISSUE_DONE, DONE):
             number = row.issue_number or box.known_issue(row.week, row.login)
             current_body = None
             if number is None:
-                found = self._find_by_marker(repo, mark)
+                found = self._find_by_marker(repo, mark, row.repo)
                 if found is not None:
                     number, current_body = found.number, found.body
             if number is None:
@@ -260,6 +267,9 @@ def post_feedback(
         except (GitHubError, GithubException, requests.RequestException) as exc:
             log.warning("feedback for %s not posted: %s", row.login, describe(exc))
             failed.append((row.login, describe(exc)))
+        except Exception as exc:  # e.g. PyGithub refusing a redirect: this student only
+            log.exception("feedback for %s not posted", row.login)
+            failed.append((row.login, f"{type(exc).__name__}: {exc}"[:300]))
     return PostReport(
         week,
         tuple(dict.fromkeys(posted)),

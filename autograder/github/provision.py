@@ -21,6 +21,7 @@ from autograder.course import Course
 from autograder.errors import CourseError, GitHubError
 from autograder.github.client import GitHub, connect
 from autograder.github.discovery import load_roster, template_name
+from autograder.github.renames import resolve_student_repo
 from autograder.github.retry import describe
 from autograder.github.store import RepoMap
 
@@ -76,6 +77,23 @@ def _ensure_repo(
     return repo, True
 
 
+def _student_repo(
+    client: GitHub, week: str, login: str, name: str, existing: dict[str, Repository]
+) -> Repository:
+    """The student's repo for a cutoff or restore: by the name, else by the id remembered
+    or through GitHub's redirect from the old name (a rename never escapes the cutoff)."""
+    remembered = RepoMap(client.engine).get(week, login)
+    listed = existing.get(name.lower())
+    if listed is not None and (remembered is None or remembered[0] == listed.id):
+        return listed
+    try:
+        return resolve_student_repo(client, week, login, f"{client.org}/{name}")
+    except GithubException as exc:
+        if exc.status == 404:
+            raise CourseError(f"no repo {name}") from None
+        raise
+
+
 def provision_week(
     *,
     course: Course,
@@ -111,9 +129,7 @@ def provision_week(
         name = f"{prefix}-{entry.login}"
         try:
             if cutoff or restore:
-                if name.lower() not in existing:
-                    raise CourseError(f"no repo {name}")
-                repo, created = existing[name.lower()], False
+                repo, created = _student_repo(client, week, entry.login, name, existing), False
             else:
                 repo, created = _ensure_repo(client, template, name, existing)
             current = client.read(

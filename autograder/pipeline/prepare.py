@@ -22,6 +22,7 @@ from nbformat import NotebookNode
 from autograder.i18n import t
 from autograder.nbgrader_adapter import sanitize_notebook
 from autograder.pipeline.context import WeekContext
+from autograder.pipeline.normalize import normalize_notebook
 from autograder.pipeline.rules import Violation, check_rules
 from gpu_runner.job import Job, Probe, Resources
 
@@ -54,7 +55,7 @@ def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> Noteboo
     if not isinstance(nb.get("cells"), list):
         problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error="no cells"))
         return None
-    return nb
+    return normalize_notebook(nb, name=name, lang=lang, problems=problems)
 
 
 def _modified_locked_cells(nb: NotebookNode, checksums: dict[str, str], lang: str) -> list[str]:

@@ -30,7 +30,12 @@ from docker import DockerClient, from_env  # type: ignore[attr-defined]
 
 # docker: the SDK. (The repo's docker/ folder looks like a namespace package to ruff and
 # mypy run from the repo root, hence the ignores; at runtime the installed SDK wins.)
-from docker.errors import DockerException, ImageNotFound, NotFound  # type: ignore[import-not-found]
+from docker.errors import (  # type: ignore[import-not-found]
+    APIError,
+    DockerException,
+    ImageNotFound,
+    NotFound,
+)
 from docker.types import DeviceRequest, LogConfig, Mount  # type: ignore[import-not-found]
 
 from gpu_runner.gpus import GpuLease, GpuRequestError, GpuSlots, detect_gpus, parse_devices
@@ -130,6 +135,19 @@ def _proc_start_ticks(pid: int) -> str:
     return fields[19] if len(fields) > 19 else ""
 
 
+def owner_host() -> str:
+    """Who may judge whether an owner pid is alive: this host *and* this pid namespace.
+
+    Graders in two containers sharing one daemon (and perhaps a host name) see different
+    pids; a pid is only meaningful inside the namespace that issued it, so another
+    namespace's containers are never taken for leftovers."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return socket.gethostname()
+    return f"{socket.gethostname()}/pidns-{namespace}"
+
+
 def _owner_alive(owner: str, start: str, hostname: str) -> bool:
     """False only when we can tell the owning process is gone."""
     host, _, pid_text = owner.rpartition(":")
@@ -205,7 +223,7 @@ class DockerRunner(Runner):
         self._checked_images: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._prepared = False
-        self.hostname = socket.gethostname()
+        self.hostname = owner_host()
         self.owner = f"{self.hostname}:{os.getpid()}"
         self.owner_start = _proc_start_ticks(os.getpid())
 
@@ -248,7 +266,10 @@ class DockerRunner(Runner):
             problem = self._image_problem(self.default_image)
             if problem:
                 raise RunnerUnavailable(problem)
-            self.cleanup_leftovers()
+            try:
+                self.cleanup_leftovers()
+            except (DockerException, requests.RequestException) as exc:  # housekeeping only
+                log.warning("cleaning up leftover containers failed: %s", exc)
             self.gpu_slots  # noqa: B018 - detect the GPUs once, before any job
             self._prepared = True
 
@@ -263,27 +284,36 @@ class DockerRunner(Runner):
             self._prepared = False
 
     def cleanup_leftovers(self) -> list[str]:
-        """Remove containers (and volumes) whose owner process is gone; their ids."""
+        """Remove containers (and volumes) whose owner process is gone; their ids.
+
+        Other graders share the daemon: a container may vanish, or be in removal by
+        another grader, at any moment between listing and removing. Listing is sparse
+        (one request, no per-container inspect that could miss), and a container that
+        is gone (404) or already being removed (409) is simply not ours to remove.
+        """
         removed = []
-        for container in self.client.containers.list(
-            all=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
-        ):
-            labels = container.labels or {}
+        try:
+            listed = self.client.containers.list(
+                all=True, sparse=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
+            )
+        except NotFound:  # the daemon lost a container while listing: try once more
+            listed = self.client.containers.list(
+                all=True, sparse=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
+            )
+        for container in listed:
+            labels = container.attrs.get("Labels") or {}
             owner = labels.get(OWNER_LABEL, "")
             if _owner_alive(owner, labels.get(OWNER_START_LABEL, ""), self.hostname):
                 continue
-            try:
-                container.remove(force=True, v=True)
+            if _remove_quietly(container):
                 removed.append(container.id)
                 log.info("removed leftover container %s of %s", container.short_id, owner)
-            except NotFound:
-                pass
         return removed
 
     def containers(self, job_id: str | None = None) -> list[Any]:
         """This runner's containers on the daemon (all owners), optionally of one job."""
         label = f"{JOB_LABEL}={job_id}" if job_id else f"{RUNNER_LABEL}={self.name}"
-        return list(self.client.containers.list(all=True, filters={"label": label}))
+        return list(self.client.containers.list(all=True, sparse=True, filters={"label": label}))
 
     def _image_problem(self, image: str) -> str | None:
         """Why `image` cannot be used (missing, stale), or None; cached per image."""
@@ -450,10 +480,35 @@ class DockerRunner(Runner):
                 return
             except NotFound:
                 return
-            except DockerException as exc:  # e.g. "removal already in progress"
+            except APIError as exc:
+                if _gone_or_going(exc):
+                    return
                 if attempt == 2:
                     log.warning("could not remove container %s: %s", container.short_id, exc)
                 time.sleep(0.5)
+            except DockerException as exc:
+                if attempt == 2:
+                    log.warning("could not remove container %s: %s", container.short_id, exc)
+                time.sleep(0.5)
+
+
+def _gone_or_going(exc: APIError) -> bool:
+    """404 (gone) or 409 (another client is removing it, or its volume is in use/gone)."""
+    return exc.status_code in (404, 409)
+
+
+def _remove_quietly(container: Any) -> bool:
+    """Remove a leftover container with its volume; False when it vanished under us."""
+    try:
+        container.remove(force=True, v=True)
+        return True
+    except NotFound:
+        return False
+    except APIError as exc:
+        if _gone_or_going(exc):
+            return False
+        log.warning("could not remove leftover container %s: %s", container.short_id, exc)
+        return False
 
 
 __all__ = ["DEFAULT_IMAGE", "DockerRunner", "create_kwargs", "job_archive"]

@@ -183,19 +183,8 @@ def register(srv: GitHubTestServer) -> None:  # noqa: C901 - a route table
 
     # -- repositories ----------------------------------------------------------------------
     @route("GET", R)
-    def _repo(req: Request) -> Response:
-        owner, name = req.match["owner"], req.match["repo"]  # type: ignore[index]
-        repo = world.repo(owner, name)
-        if repo is None:
-            moved = world.renamed_from(owner, name)
-            if moved is None:
-                raise ApiError(404, "Not Found")
-            return Response(
-                301,
-                {"message": "Moved Permanently", "url": f"{api}/repositories/{moved.id}"},
-                {"Location": f"{api}/repositories/{moved.id}"},
-            )
-        return Response(200, repo_json(repo))
+    def _repo(req: Request) -> Response:  # a renamed repo's old name: `server._renamed`
+        return Response(200, repo_json(get_repo(req)))
 
     @route("PATCH", R)
     def _edit_repo(req: Request) -> Response:

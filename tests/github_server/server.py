@@ -19,6 +19,8 @@ from .gitstore import StudentClone
 from .state import Repo, World
 
 PREFIX = "/api/v3"
+REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)(/.*)?$")
+REPO_BY_ID = re.compile(r"^/repositories/(\d+)(/.+)$")
 
 
 @dataclass
@@ -232,6 +234,35 @@ class GitHubTestServer:
             return Response(304, None, {"ETag": etag})
         return response
 
+    def _renamed(self, method: str, sub: str, query: dict[str, str]) -> Response | None:
+        """GitHub on a renamed repo's old name: 301 to ``/repositories/{id}/...`` for reads,
+        307 for writes (the Location keeps the rest of the path and the query)."""
+        match = REPO_PATH.match(urllib.parse.unquote(sub))
+        if match is None:
+            return None
+        owner, name, rest = match.group(1), match.group(2), match.group(3) or ""
+        with self.world.lock:
+            if self.world.repo(owner, name) is not None:
+                return None
+            moved = self.world.renamed_from(owner, name)
+        if moved is None:
+            return None
+        location = f"{self.api_url}/repositories/{moved.id}{rest}"
+        if query:
+            location += "?" + urllib.parse.urlencode(query)
+        status = 301 if method in ("GET", "HEAD") else 307
+        message = "Moved Permanently" if status == 301 else "Temporary Redirect"
+        return Response(status, {"message": message, "url": location}, {"Location": location})
+
+    def _by_id(self, sub: str) -> str:
+        """``/repositories/{id}/rest`` is the repo's current ``/repos/{owner}/{name}/rest``."""
+        match = REPO_BY_ID.match(sub)
+        if match is None:
+            return sub
+        with self.world.lock:
+            repo = self.world.repos.get(int(match.group(1)))
+        return sub if repo is None else f"/repos/{repo.full_name}{match.group(2)}"
+
     def _rate_headers(self, now: float, *, counted: bool = True) -> dict[str, str]:
         with self._lock:
             if counted:
@@ -254,6 +285,11 @@ class GitHubTestServer:
             auth = headers.get("authorization", "")
             if auth not in (f"token {self.world.token}", f"Bearer {self.world.token}"):
                 return Response(401, {"message": "Bad credentials"})
+        if not internal:
+            moved = self._renamed(method, sub, query)
+            if moved is not None:
+                return moved
+            sub = self._by_id(sub)
         req = Request(method, sub, query, body, headers)
         for verb, pattern, handler in self.routes:
             if verb != method:
