@@ -29,6 +29,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from gpu_runner.textsafe import valid_text
+
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
 MAX_BYTES = 64 * 1024 * 1024
@@ -48,15 +50,8 @@ class CodecError(BridgeError):
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:
-    """Valid UTF-8 text: lone surrogates replaced, length capped."""
-    if len(text) > limit:
-        text = text[:limit]
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    return text
+    """Valid UTF-8 text (each lone surrogate becomes U+FFFD), length capped."""
+    return valid_text(text[:limit] if len(text) > limit else text)
 
 
 def _float_text(value: float) -> str:
