@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,6 +21,7 @@ from autograder.gradebook import GradebookStore
 from autograder.i18n import t
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
+from autograder.pipeline.evaluate import ScoredModel, evaluate_models
 from autograder.pipeline.prepare import prepare_job
 from autograder.pipeline.score import (
     late_penalty,
@@ -38,6 +39,7 @@ from autograder.submissions import (
 )
 from gpu_runner.job import RunOutput, RunStatus
 from gpu_runner.runners.base import Runner
+from gpu_runner.runners.evaluators import Evaluator, ProcessEvaluator
 
 
 def score_run(
@@ -49,6 +51,7 @@ def score_run(
     missing_notebooks: set[str],
     meta: SubmissionMeta | None,
     digest: str,
+    scored: Mapping[str, ScoredModel] | None = None,
 ) -> SubmissionResult:
     lang = ctx.language
     submitted_at = meta.submitted_at if meta else None
@@ -80,7 +83,8 @@ def score_run(
         flags.append(t(lang, "flag_traceback_hidden"))
     if output.status in (RunStatus.KERNEL_DIED,):
         flags.append(t(lang, "flag_kernel_died"))
-    metrics = score_thresholds(ctx, output)
+    metrics, review = score_thresholds(ctx, scored or {})
+    flags += review
     raw = sum(x.points for x in tests) + sum(m.points for m in metrics)
     late_s, penalty = late_penalty(
         submitted_at=submitted_at,
@@ -112,8 +116,13 @@ def grade_files(
     files: dict[str, bytes],
     runner: Runner,
     meta: SubmissionMeta | None = None,
+    evaluator: Evaluator | None = None,
 ) -> SubmissionResult:
-    """Grade one submission given as files; stores nothing."""
+    """Grade one submission given as files; stores nothing.
+
+    The exported models are scored by `evaluator` (default: `evaluator_for(runner)`:
+    a fresh container for a sandboxed runner, a subprocess for trusted mode).
+    """
     digest = content_hash(files)
     prepared = prepare_job(ctx, login=login, files=files)
     started = time.monotonic()
@@ -133,6 +142,23 @@ def grade_files(
         )
     if not output.runtime_s:
         output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
+    scored: dict[str, ScoredModel] = {}
+    if ctx.week.config.thresholds and output.status is not RunStatus.INFRA_ERROR:
+        own = evaluator is None
+        evaluator = evaluator or evaluator_for(runner, image=prepared.job.image)
+        try:
+            scored = evaluate_models(ctx, output, evaluator=evaluator, job_id=prepared.job.job_id)
+        except Exception as exc:  # the evaluator's fault is ours, never the student's
+            output = RunOutput(
+                job_id=prepared.job.job_id,
+                status=RunStatus.INFRA_ERROR,
+                message=f"{type(exc).__name__}: {exc}"[:1000],
+                runner=output.runner,
+                runtime_s=output.runtime_s,
+            )
+        finally:
+            if own:
+                evaluator.close()
     return score_run(
         ctx,
         login=login,
@@ -141,7 +167,17 @@ def grade_files(
         missing_notebooks=prepared.missing_notebooks,
         meta=meta,
         digest=digest,
+        scored=scored,
     )
+
+
+def evaluator_for(runner: Runner, *, image: str) -> Evaluator:
+    """The clean evaluator matching `runner`: a container for a sandbox, else a subprocess."""
+    if runner.sandboxed:
+        from gpu_runner.runners.evaluators import DockerEvaluator
+
+        return DockerEvaluator(image=getattr(runner, "image", None) or image)
+    return ProcessEvaluator()
 
 
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:

@@ -93,7 +93,9 @@ class ProcessEvaluator(Evaluator):
                     timeout=request.timeout_s + KILL_GRACE_S,
                 )
             except subprocess.TimeoutExpired:
-                return failed_output(request, f"the evaluator ran longer than {request.timeout_s} s")
+                return failed_output(
+                    request, f"the evaluator ran longer than {request.timeout_s} s"
+                )
             result = root / "results" / "result.json"
             if not result.is_file():
                 tail = proc.stderr.decode("utf-8", "replace")[-1500:]
@@ -174,7 +176,9 @@ class DockerEvaluator(Evaluator):
                 container.wait(timeout=request.timeout_s + KILL_GRACE_S)
             except Exception:  # requests' ReadTimeout: our limit
                 container.kill()
-                return failed_output(request, f"the evaluator ran longer than {request.timeout_s} s")
+                return failed_output(
+                    request, f"the evaluator ran longer than {request.timeout_s} s"
+                )
             try:
                 bits, _ = container.get_archive(f"{spec.volume}/results/result.json")
                 raw = _read_tar_file(bits, RESULT_LIMIT_BYTES)
@@ -194,7 +198,9 @@ class DockerEvaluator(Evaluator):
             except Exception:  # removal must not hide the result
                 pass
         timings["container_total"] = round(time.monotonic() - started, 3)
-        return EvalOutput(output.request_id, output.results, output.error, {**output.seconds, **timings})
+        return EvalOutput(
+            output.request_id, output.results, output.error, {**output.seconds, **timings}
+        )
 
     def close(self) -> None:
         if self._client is not None:
