@@ -12,7 +12,6 @@ the variable and the broken rule; the honest models earn every point.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -111,14 +110,20 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
             _cell("clf", f"### BEGIN SOLUTION\n{LOGREG}\n### END SOLUTION", solution=True),
         ]
     )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, week_dir / f"{WEEK}.ipynb")
     course = Course(root)
     release_week(course, WEEK)
     return course
 
 
-def grade(course: Course, *, mlp: str = MLP, clf: str = LOGREG, login: str = "s") -> SubmissionResult:
+def grade(
+    course: Course, *, mlp: str = MLP, clf: str = LOGREG, login: str = "s"
+) -> SubmissionResult:
     nb = copy.deepcopy(nbformat.read(course.assignments_dir / WEEK / f"{WEEK}.ipynb", 4))
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -261,4 +266,6 @@ def test_lambda_layers_are_refused_and_missing_variables_named(course: Course) -
     got = metrics(grade(course, mlp=LAMBDA, clf="pass"))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
     assert "거부했습니다 (a Lambda layer holds code)" in got["mlp_acc"].message
-    assert got["clf_acc"].message.endswith("노트북에 `clf` 변수가 없습니다 (이 변수의 모델을 채점합니다)")
+    assert got["clf_acc"].message.endswith(
+        "노트북에 `clf` 변수가 없습니다 (이 변수의 모델을 채점합니다)"
+    )
