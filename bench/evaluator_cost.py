@@ -8,7 +8,7 @@ digits, week 3's scikit-learn pipeline on 143 rows, week 8's generator drawing
 500 samples), then evaluates one request per kind several times with each
 evaluator and prints medians: the wall time of ``evaluator.evaluate(request)``,
 the container's create+copy+start (Docker only), and the evaluator's own
-``load`` and ``predict`` times. The process evaluator (trusted mode) runs the
+``import`` (TensorFlow/Keras or skops), ``load`` and ``predict`` times. The process evaluator (trusted mode) runs the
 same evaluator code in a subprocess; its wall time minus load and predict is
 the interpreter start and imports.
 """
@@ -101,13 +101,16 @@ def artifacts() -> dict[str, tuple[EvalTask, dict[str, bytes]]]:
 
 
 def measure(evaluator: Evaluator, task: EvalTask, files: dict[str, bytes], runs: int) -> dict:
-    rows: dict[str, list[float]] = {"wall": [], "container_start": [], "load": [], "predict": []}
+    rows: dict[str, list[float]] = {
+        "wall": [], "container_start": [], "import": [], "load": [], "predict": []
+    }  # fmt: skip
     for n in range(runs):
         out: EvalOutput = evaluator.evaluate(EvalRequest(f"bench-{n}", (task,), files))
         if out.error or out.results[0].error:
             raise SystemExit(f"{evaluator.name}: {out.error or out.results[0].detail}")
         rows["wall"].append(out.seconds["wall"])
         rows["container_start"].append(out.seconds.get("container_start", 0.0))
+        rows["import"].append(out.results[0].seconds["import"])
         rows["load"].append(out.results[0].seconds["load"])
         rows["predict"].append(out.results[0].seconds["predict"])
     return {k: statistics.median(v) for k, v in rows.items()}
@@ -123,13 +126,16 @@ def main() -> None:
     if not args.no_docker:
         evaluators.insert(0, DockerEvaluator(image=args.image))
     print(f"medians of {args.runs} runs, seconds")
-    print(f"{'evaluator':18} {'artifact':28} {'wall':>6} {'start':>6} {'load':>6} {'predict':>7}")
+    print(
+        f"{'evaluator':18} {'artifact':28} {'wall':>6} {'start':>6} {'import':>6} "
+        f"{'load':>6} {'predict':>7}"
+    )
     for kind, (task, files) in artifacts().items():
         for evaluator in evaluators:
             m = measure(evaluator, task, files, args.runs)
             print(
                 f"{evaluator.name:18} {kind:28} {m['wall']:6.2f} {m['container_start']:6.2f} "
-                f"{m['load']:6.2f} {m['predict']:7.2f}"
+                f"{m['import']:6.2f} {m['load']:6.2f} {m['predict']:7.2f}"
             )
     for evaluator in evaluators:
         evaluator.close()
