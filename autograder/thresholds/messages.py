@@ -210,6 +210,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "샘플 간 평균 거리 {value:.3f} < {limit:g} (샘플이 서로 너무 비슷합니다)",
         "en": "mean pairwise distance between samples {value:.3f} < {limit:g} (the samples are too alike)",
     },
+    "gate_copied": {
+        "ko": "실제 숫자 이미지(또는 1픽셀 이동한 것)를 거의 그대로 낸 샘플 비율 {value:.2f} > {limit:g} (복사)",
+        "en": "share of samples that are (shifted) real digit images {value:.2f} > {limit:g} (copies)",
+    },
+    "gate_blended": {
+        "ko": "실제 이미지 두 장을 섞은 것과 같은 샘플 비율 {value:.2f} > {limit:g} (섞기)",
+        "en": "share of samples that are blends of two real images {value:.2f} > {limit:g} (blends)",
+    },
+    "gate_features": {
+        "ko": "판정기 특징 공간에서 실제 숫자와의 거리(FID 방식) {value:.1f} > {limit:g} (숫자 분포와 다릅니다)",
+        "en": "feature distance to real digits (FID-style, judge features) {value:.1f} > {limit:g} (not distributed like digits)",
+    },
     # -- the feedback line --------------------------------------------------------
     "line": {
         "ko": "당신의 모델: {value} — 목표 {target} {mark} ({points}/{max_points}점)",
