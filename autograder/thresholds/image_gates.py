@@ -12,6 +12,9 @@ shifts:
 - blend distance: L2 from each sample to the nearest segment between two of its
   ``blend_neighbours`` nearest real images; mixes of two stored images lie on
   such a segment;
+- roughness: the mean difference between neighbouring pixels, relative to held-out
+  real images; a copy hidden under strong noise (too far for the copy distance) is
+  rougher than any digit;
 - feature distance: the Fréchet distance between the judge's hidden features of
   the samples and of held-out real images (FID-style): patterns optimised to fool
   a classifier and noise sit far from real digits in feature space.
@@ -20,6 +23,8 @@ Thresholds are measured in docs/course/week08.md (``bench/generator_gates.py``).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 from scipy import linalg
@@ -68,11 +73,25 @@ def blend_distances(x: np.ndarray, bank: np.ndarray, neighbours: np.ndarray) -> 
     return best
 
 
+def roughness(x: np.ndarray, reference: np.ndarray, *, side: int) -> float:
+    """Mean neighbouring-pixel difference of `x`, relative to that of `reference`."""
+
+    def tv(images: np.ndarray) -> float:
+        square = images.reshape(len(images), side, side)
+        return float(
+            (np.abs(np.diff(square, axis=1)).mean() + np.abs(np.diff(square, axis=2)).mean()) / 2
+        )
+
+    return tv(x) / max(tv(reference), 1e-12)
+
+
 def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     """Fréchet distance between Gaussians fitted to feature sets `a` and `b` (FID's formula)."""
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root = linalg.sqrtm(cov_a @ cov_b)
+    with warnings.catch_warnings():  # near-singular covariances (few samples, dead units)
+        warnings.simplefilter("ignore")
+        root = linalg.sqrtm(cov_a @ cov_b)
     if np.iscomplexobj(root):
         root = root.real
     value = float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2.0 * root))

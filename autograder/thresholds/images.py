@@ -28,7 +28,7 @@ from scipy.spatial.distance import cdist, pdist
 from autograder.errors import ConfigError
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricResult, Reference
-from autograder.thresholds.image_gates import copy_metrics, frechet_distance
+from autograder.thresholds.image_gates import copy_metrics, frechet_distance, roughness
 from autograder.thresholds.judge import Judge, load_judge
 from autograder.thresholds.messages import say
 
@@ -45,9 +45,10 @@ DEFAULTS: dict[str, float] = {
     "real_copy_distance": 2.0,
     "blend_distance": 1.5,
     "blend_neighbours": 12,
-    "max_copied_share": 0.10,
+    "max_copied_share": 0.20,
     "max_blended_share": 0.25,
-    "max_feature_distance": 20.0,
+    "max_roughness": 1.10,
+    "max_feature_distance": 15.0,
 }
 GATES = (  # (sub-metric, option with its lower limit, message key)
     ("confidence", "min_confidence", "gate_confidence"),
@@ -58,6 +59,7 @@ GATES = (  # (sub-metric, option with its lower limit, message key)
 UPPER_GATES = (  # (sub-metric, option with its upper limit, message key)
     ("copied_share", "max_copied_share", "gate_copied"),
     ("blended_share", "max_blended_share", "gate_blended"),
+    ("roughness", "max_roughness", "gate_roughness"),
     ("feature_distance", "max_feature_distance", "gate_features"),
 )
 
@@ -118,6 +120,7 @@ def evaluate_images(
             blend_neighbours=int(_option(options, "blend_neighbours")),
         )
     if judge.heldout_images is not None:
+        details["roughness"] = roughness(x, judge.heldout_images, side=math.isqrt(x.shape[1]))
         details["feature_distance"] = frechet_distance(
             judge.features(x), judge.features(judge.heldout_images)
         )

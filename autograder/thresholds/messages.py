@@ -218,6 +218,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "실제 이미지 두 장을 섞은 것과 같은 샘플 비율 {value:.2f} > {limit:g} (섞기)",
         "en": "share of samples that are blends of two real images {value:.2f} > {limit:g} (blends)",
     },
+    "gate_roughness": {
+        "ko": "이웃 픽셀 차이가 실제 숫자의 {value:.2f}배 > {limit:g} (잡음 섞인 이미지)",
+        "en": "neighbouring-pixel differences {value:.2f}x those of real digits > {limit:g} (noisy images)",
+    },
     "gate_features": {
         "ko": "판정기 특징 공간에서 실제 숫자와의 거리(FID 방식) {value:.1f} > {limit:g} (숫자 분포와 다릅니다)",
         "en": "feature distance to real digits (FID-style, judge features) {value:.1f} > {limit:g} (not distributed like digits)",
