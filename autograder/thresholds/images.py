@@ -1,6 +1,6 @@
 """Week 8: scoring generated digits with the frozen judge (`judge.py`).
 
-The probe returns n images, (n, d), (n, s, s) or (n, s, s, 1) with d = s*s the
+The evaluator returns the generator's n samples, (n, d), (n, s, s) or (n, s, s, 1) with d = s*s the
 judge's input size (64 for load_digits), pixels in [-1, 1]. Sub-metrics:
 
 - confidence: the judge's mean max-probability;
