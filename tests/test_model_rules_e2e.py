@@ -12,6 +12,7 @@ the variable and the broken rule; the honest models earn every point.
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import nbformat
@@ -25,7 +26,8 @@ from autograder.grading import grade_files
 from autograder.nbgrader_adapter import release_week
 from autograder.pipeline.context import load_week_context
 from autograder.results import SubmissionResult
-from gpu_runner.runners import ProcessRunner
+from gpu_runner.runners import ProcessRunner, Runner
+from tests.conftest import require_docker
 
 pytest.importorskip("keras")
 
@@ -122,7 +124,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 
 def grade(
-    course: Course, *, mlp: str = MLP, clf: str = LOGREG, login: str = "s"
+    course: Course,
+    *,
+    mlp: str = MLP,
+    clf: str = LOGREG,
+    login: str = "s",
+    runner: Runner | None = None,
 ) -> SubmissionResult:
     nb = copy.deepcopy(nbformat.read(course.assignments_dir / WEEK / f"{WEEK}.ipynb", 4))
     for cell in nb.cells:
@@ -133,7 +140,8 @@ def grade(
             cell.source = clf
     ctx = load_week_context(course, WEEK)
     files = {f"{WEEK}.ipynb": nbformat.writes(nb).encode()}
-    result = grade_files(ctx, login=login, files=files, runner=ProcessRunner(fork_server=False))
+    runner = runner or ProcessRunner(fork_server=False)
+    result = grade_files(ctx, login=login, files=files, runner=runner)
     assert result.status == "graded", result.problems
     return result
 
@@ -269,3 +277,19 @@ def test_lambda_layers_are_refused_and_missing_variables_named(course: Course) -
     assert got["clf_acc"].message.endswith(
         "노트북에 `clf` 변수가 없습니다 (이 변수의 모델을 채점합니다)"
     )
+
+
+def test_in_containers_honest_models_score_and_cheats_are_refused(course: Course) -> None:
+    """Docker runner and Docker evaluator: the same verdicts as in trusted mode."""
+    require_docker()
+    from gpu_runner.runners.docker import DockerRunner
+
+    image = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
+    honest = metrics(grade(course, runner=DockerRunner(image=image), login="d1"))
+    assert honest["mlp_acc"].points == 3.0 and honest["clf_acc"].points == 2.0, honest
+    cheats = metrics(
+        grade(course, mlp=LAMBDA, clf=KNN, runner=DockerRunner(image=image), login="d2")
+    )
+    assert cheats["mlp_acc"].points == cheats["clf_acc"].points == 0.0
+    assert "거부했습니다 (a Lambda layer holds code)" in cheats["mlp_acc"].message
+    assert "규칙 위반 (family)" in cheats["clf_acc"].message
