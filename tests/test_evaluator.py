@@ -286,3 +286,21 @@ def test_rules_pass_and_training_evidence() -> None:
     untrained = check_requirements(spec, {**FACTS, "optimizer_iterations": None}, "en")
     assert untrained is not None and untrained.rule == "trained"
     assert untrained.message.startswith("no evidence of training")
+
+
+def test_implausible_values_are_flagged_for_review() -> None:
+    from autograder.i18n import t
+    from autograder.pipeline.score import implausible
+
+    base = {"id": "auc", "metric": "roc_auc", "floor": 0.9, "target": 0.95, "points": 1}
+    model = {"variable": "clf", "kind": "sklearn"}
+    flagged = Threshold.model_validate({**base, "model": model, "review_beyond": 0.999})
+    assert implausible(flagged, 1.0, "higher") and not implausible(flagged, 0.996, "higher")
+    assert not implausible(flagged, None, "higher")
+    lower = Threshold.model_validate({**base, "model": model, "review_beyond": 0.2})
+    assert implausible(lower, 0.1, "lower") and not implausible(lower, 0.3, "lower")
+    unset = Threshold.model_validate({**base, "model": model})
+    assert not implausible(unset, 1.0, "higher")
+    assert t("en", "flag_implausible", id="auc", value="1.0000", limit="0.999") == (
+        "review: auc scored 1.0000, implausible for this data (beyond 0.999)"
+    )
