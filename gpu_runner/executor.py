@@ -30,7 +30,6 @@ import asyncio
 import json
 import os
 import signal
-import stat
 import sys
 import time
 from pathlib import Path
@@ -42,6 +41,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from gpu_runner.exports import clear_entry, export_error_text, export_source, read_artifact_file
 from gpu_runner.job import (
     EXPORT_SUFFIX,
     CellRun,
@@ -129,119 +129,7 @@ class _GradingClient(NotebookClient):
 
 
 def _probe_source(probe: Probe, out_path: Path) -> str:
-    """The export cell: save the notebook variable in its kind's code-free format.
-
-    Runs in the student's interpreter, so it can be patched: whatever file it
-    leaves is only an artifact for the clean evaluator, which loads it without
-    code and checks it; refusals use fixed codes (`EXPORT_CODES`).
-    """
-    return EXPORT_TEMPLATE.format(
-        variable=probe.variable, kind=probe.kind, path=str(out_path), prefix=EXPORT_PREFIX
-    )
-
-
-EXPORT_PREFIX = "autograder-export:"
-#: refusal codes the export cell raises (after EXPORT_PREFIX) -> the executor's fixed text
-EXPORT_CODES = {
-    "missing": "the variable is not defined",
-    "not_keras": "not a Keras model",
-    "not_sklearn": "not a scikit-learn estimator",
-    "not_array": "not an array of numbers",
-}
-EXPORT_TEMPLATE = """\
-def __autograder_export():
-    _name, _kind, _path = {variable!r}, {kind!r}, {path!r}
-    if _name not in globals():
-        raise LookupError({prefix!r} + "missing")
-    _obj = globals()[_name]
-    if _kind in ("keras", "generator"):
-        import keras as _keras
-        if not isinstance(_obj, _keras.Model):
-            raise TypeError({prefix!r} + "not_keras:" + type(_obj).__qualname__[:80])
-        _obj.save(_path)
-    elif _kind == "sklearn":
-        import sklearn.base as _base
-        if not isinstance(_obj, _base.BaseEstimator):
-            raise TypeError({prefix!r} + "not_sklearn:" + type(_obj).__qualname__[:80])
-        import skops.io as _sio
-        _sio.dump(_obj, _path)
-    else:
-        import numpy as _np
-        try:
-            _arr = _np.asarray(_obj)
-        except Exception:
-            _arr = None
-        if _arr is None or _arr.dtype.kind not in "biuf":
-            raise TypeError({prefix!r} + "not_array:" + type(_obj).__qualname__[:80])
-        _np.save(_path, _arr, allow_pickle=False)
-__autograder_export()
-del __autograder_export
-"""
-
-
-def _error_text(cell: Any) -> str:
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            value = str(out.get("evalue", ""))
-            if value.startswith(EXPORT_PREFIX):
-                code, _, detail = value.removeprefix(EXPORT_PREFIX).partition(":")
-                if code in EXPORT_CODES:
-                    return EXPORT_CODES[code] + (f": {detail[:80]}" if detail else "")
-            return f"the export failed: {out.get('ename', 'Error')}: {value}"[:500]
-    return "the export failed"
-
-
-def read_artifact_file(folder: Path, name: str, limit: int) -> bytes | str:
-    """What the kernel left at folder/name: bytes, or why it cannot be taken.
-
-    The kernel can plant links or special files there, so the file is opened
-    relative to the folder without following links, must be a regular file and
-    is read only up to `limit` bytes.
-    """
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return "no model was exported"
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
-    except OSError:
-        return "no model was exported"
-    finally:
-        os.close(dir_fd)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return "the export is not a regular file"
-        if info.st_size > limit:
-            return f"the exported model is too large: {info.st_size} bytes (at most {limit})"
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            return f"the exported model is too large: more than {limit} bytes"
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def _clear(folder: Path, name: str) -> None:
-    """Remove what is at folder/name (a planted link is removed, not followed)."""
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return
-    try:
-        os.unlink(name, dir_fd=dir_fd)
-    except IsADirectoryError:
-        pass
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    return export_source(variable=probe.variable, kind=probe.kind, out_path=out_path)
 
 
 async def _run_probes(
@@ -257,7 +145,7 @@ async def _run_probes(
     index = 0
     for n, probe in enumerate(probes):
         name = f"{n}{EXPORT_SUFFIX.get(probe.kind, '.bin')}"
-        _clear(probe_dir, name)
+        clear_entry(probe_dir, name)
         cell = nbformat.v4.new_code_cell(_probe_source(probe, probe_dir / name))
         client.nb = nbformat.v4.new_notebook(cells=[cell])
         client.replies, client.timed_out = {}, set()
@@ -272,14 +160,14 @@ async def _run_probes(
         if index in client.timed_out:
             results.append(ProbeRun(probe.id, None, f"timed out after {probe.timeout_s:.0f} s"))
         elif client.replies.get(index) != "ok":
-            results.append(ProbeRun(probe.id, None, _error_text(cell)))
+            results.append(ProbeRun(probe.id, None, export_error_text(cell)))
         else:
             got = read_artifact_file(probe_dir, name, probe.max_bytes)
             if isinstance(got, str):
                 results.append(ProbeRun(probe.id, None, got))
             else:
                 results.append(ProbeRun(probe.id, got))
-        _clear(probe_dir, name)
+        clear_entry(probe_dir, name)
     client.nb, client.replies, client.timed_out = saved
 
 

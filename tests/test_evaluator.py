@@ -21,7 +21,7 @@ from autograder.errors import ConfigError
 from autograder.thresholds.requirements import check_requirements
 from gpu_runner.evaluation import EvalOutput, EvalRequest, EvalResult, EvalTask, Transform
 from gpu_runner.evaluator_spec import evaluator_spec
-from gpu_runner.executor import read_artifact_file
+from gpu_runner.exports import read_artifact_file
 from gpu_runner.model_loading import ModelRefused, check_keras_archive, load_sklearn
 from gpu_runner.runners.docker import create_kwargs
 from gpu_runner.runners.evaluators import ProcessEvaluator, request_archive
