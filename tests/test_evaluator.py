@@ -304,3 +304,59 @@ def test_implausible_values_are_flagged_for_review() -> None:
     assert t("en", "flag_implausible", id="auc", value="1.0000", limit="0.999") == (
         "review: auc scored 1.0000, implausible for this data (beyond 0.999)"
     )
+
+
+def test_export_refusals_become_messages_naming_the_variable() -> None:
+    from autograder.pipeline.evaluate import _export_failure
+    from gpu_runner.job import ProbeRun
+
+    th = Threshold.model_validate(
+        {
+            "id": "acc",
+            "metric": "accuracy",
+            "floor": 0.5,
+            "target": 0.9,
+            "points": 1,
+            "model": {"variable": "model", "kind": "keras", "max_mb": 8},
+        }  # fmt: skip
+    )
+    cases = {
+        "the variable is not defined": "노트북에 `model` 변수가 없습니다 (이 변수의 모델을 채점합니다)",
+        "not a Keras model: function": (
+            "`model`은(는) Keras 모델(keras.Model)이어야 하는데 function입니다"
+        ),
+        "the exported model is too large: 9000000 bytes (at most 8388608)": (
+            "내보낸 `model` 모델이 너무 큽니다 (최대 8 MB)"
+        ),
+        "no model was exported": "`model` 모델을 내보낼 수 없습니다: 모델이 내보내지지 않았습니다",
+        "the export failed: ValueError: bad": (
+            "`model` 모델을 내보낼 수 없습니다: the export failed: ValueError: bad"
+        ),
+    }
+    for error, message in cases.items():
+        assert _export_failure(th, ProbeRun("acc", None, error), "ko") == message, error
+
+
+def test_dead_owners_evaluator_containers_are_removed() -> None:
+    from tests.conftest import require_docker
+
+    require_docker()
+    from docker import from_env  # type: ignore[attr-defined]
+
+    from gpu_runner.runners.evaluators import DockerEvaluator
+
+    image = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
+    client = from_env()
+    labels = {
+        "org.autograder.runner": "evaluator",
+        "org.autograder.owner": f"{DockerEvaluator(image=image).hostname}:999999999",
+    }
+    orphan = client.containers.create(image, command=["true"], labels=labels)
+    try:
+        removed = DockerEvaluator(image=image, client=client).cleanup_leftovers()
+        assert orphan.id in removed
+    finally:
+        try:
+            orphan.remove(force=True)
+        except Exception:
+            pass

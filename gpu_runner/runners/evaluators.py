@@ -141,7 +141,25 @@ class DockerEvaluator(Evaluator):
         self.image = image
         self.python = python or PYTHON
         self._client = client
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.hostname = socket.gethostname()
+        self.owner = f"{self.hostname}:{os.getpid()}"
+        self._cleaned = False
+
+    def cleanup_leftovers(self) -> list[str]:
+        """Remove evaluator containers whose owner process is gone (a killed coordinator)."""
+        from gpu_runner.runners.docker import _owner_alive
+        from gpu_runner.spec import OWNER_LABEL, OWNER_START_LABEL, RUNNER_LABEL
+
+        removed = []
+        for container in self.client.containers.list(
+            all=True, filters={"label": f"{RUNNER_LABEL}=evaluator"}
+        ):
+            labels = container.labels or {}
+            owner, start = labels.get(OWNER_LABEL, ""), labels.get(OWNER_START_LABEL, "")
+            if not _owner_alive(owner, start, self.hostname):
+                container.remove(force=True, v=True)
+                removed.append(container.id)
+        return removed
 
     @property
     def client(self) -> Any:
@@ -164,6 +182,9 @@ class DockerEvaluator(Evaluator):
             owner_start=_proc_start_ticks(os.getpid()),
             python=self.python,
         )
+        if not self._cleaned:
+            self._cleaned = True
+            self.cleanup_leftovers()
         timings: dict[str, float] = {}
         started = time.monotonic()
         container = self.client.containers.create(**create_kwargs(spec))
