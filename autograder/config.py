@@ -208,6 +208,25 @@ class Threshold(_Model):
     options: dict[str, Any] = Field(default_factory=dict, description="metric-specific options")
     description: str = Field("", description="shown to students")
 
+    @model_validator(mode="after")
+    def _inputs_fit_the_model(self) -> Threshold:
+        kind, use, count = self.model.kind, self.model.array_use, len(self.inputs)
+        if kind in ("keras", "sklearn") and count != 1:
+            raise ValueError(f"a {kind} model is run on exactly one `inputs` file, got {count}")
+        if kind == "generator" and count:
+            raise ValueError("a generator is sampled by the evaluator: no `inputs`")
+        if kind == "generator" and int(self.options.get("n", self.model.samples)) != (
+            self.model.samples
+        ):
+            raise ValueError("options.n must equal model.samples (the evaluator draws those)")
+        if kind == "array" and use == "nearest_centre" and count != 1:
+            raise ValueError("array_use = 'nearest_centre' needs exactly one `inputs` file")
+        if kind == "array" and use == "lookup" and not count:
+            raise ValueError("array_use = 'lookup' needs one `inputs` index file per axis")
+        if kind == "array" and use == "values" and count:
+            raise ValueError("array_use = 'values' takes no `inputs` (the array is the prediction)")
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _no_probe(cls, data: Any) -> Any:

@@ -360,3 +360,30 @@ def test_dead_owners_evaluator_containers_are_removed() -> None:
             orphan.remove(force=True)
         except Exception:
             pass
+
+
+@pytest.mark.parametrize(
+    ("model", "inputs", "error"),
+    [
+        ({"kind": "keras"}, {}, "exactly one `inputs` file, got 0"),
+        ({"kind": "sklearn"}, {"a": "x.npy", "b": "y.npy"}, "exactly one `inputs` file, got 2"),
+        ({"kind": "generator"}, {"X": "x.npy"}, "a generator is sampled by the evaluator"),
+        ({"kind": "array", "array_use": "lookup"}, {}, "one `inputs` index file per axis"),
+        ({"kind": "array"}, {"X": "x.npy"}, "the array is the prediction"),
+    ],
+)
+def test_inputs_must_fit_the_model_kind(model: dict, inputs: dict, error: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=error):
+        Threshold.model_validate(
+            {
+                "id": "t",
+                "metric": "accuracy",
+                "floor": 0,
+                "target": 1,
+                "points": 1,
+                "model": {"variable": "m", **model},
+                "inputs": inputs,
+            }  # fmt: skip
+        )
