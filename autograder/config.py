@@ -12,7 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from autograder.errors import ConfigError
 
@@ -106,18 +113,83 @@ class CourseConfig(_Model):
     )
 
 
+class ModelRequirements(_Model):
+    """Rules checked on the loaded model (clean evaluator); a violation gives zero points."""
+
+    family: list[str] = Field(
+        default_factory=list,
+        description="accepted model classes: Keras (Sequential, Functional) or the final "
+        "scikit-learn estimator (LinearRegression, LogisticRegression, ...); empty: any",
+    )
+    layers: dict[str, int] = Field(
+        default_factory=dict,
+        description='Keras layer types and their minimum count, e.g. {Dense = 2}, {"LSTM|GRU" = 1}',
+    )
+    input_shape: list[int | None] | None = Field(
+        None, description="the model's input shape without the batch axis, e.g. [8, 8, 1]"
+    )
+    output_shape: list[int | None] | None = Field(
+        None, description="the model's output shape without the batch axis, e.g. [10]"
+    )
+    max_params: int | None = Field(None, ge=1, description="parameter budget")
+    trained: bool = Field(
+        False,
+        description="evidence of training: Keras optimizer iterations > 0 (the model was "
+        "compiled and fitted), scikit-learn: fitted",
+    )
+
+
+class ModelSpec(_Model):
+    """The notebook variable a threshold scores, and how the clean evaluator runs it."""
+
+    variable: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="the notebook variable holding the model"
+    )
+    kind: Literal["keras", "sklearn", "array", "generator"] = Field(
+        description="keras: a keras.Model (.keras, safe_mode); sklearn: an estimator (skops); "
+        "array: numbers (.npy); generator: a keras.Model sampled by the evaluator"
+    )
+    method: Literal["predict", "predict_proba", "decision_function"] = Field(
+        "predict", description="scikit-learn: the method called on the hidden inputs"
+    )
+    input_scale: float = Field(1.0, description="hidden inputs are multiplied by this ...")
+    input_offset: float = Field(0.0, description="... then shifted by this ...")
+    input_shape: list[int] | None = Field(
+        None, description="... and reshaped to (n, *input_shape) before the model sees them"
+    )
+    input_dtype: Literal["float32", "float64", "int32", "int64"] = Field(
+        "float32", description="dtype the model gets"
+    )
+    output_scale: float = Field(1.0, description="model outputs are multiplied by this ...")
+    output_offset: float = Field(0.0, description="... then shifted by this")
+    samples: int = Field(500, ge=1, le=20000, description="generators: samples drawn")
+    array_use: Literal["values", "nearest_centre", "lookup"] = Field(
+        "values",
+        description="array: the values are the predictions; nearest_centre: centres (k, d), "
+        "each hidden input row gets its nearest centre's index; lookup: a table indexed by "
+        "the hidden inputs (one index array per axis, in `inputs` order)",
+    )
+    trusted_types: list[str] = Field(
+        default_factory=list,
+        description="scikit-learn: skops types trusted beyond skops's defaults",
+    )
+    max_mb: int = Field(64, ge=1, le=1024, description="largest artifact accepted")
+    requirements: ModelRequirements = ModelRequirements()
+
+
 class Threshold(_Model):
-    """A model-accuracy threshold scored on the host from sandbox predictions."""
+    """A model-accuracy threshold: the clean evaluator runs the exported model on hidden data."""
 
     id: str = Field(description="stable id, shown in results")
     metric: str = Field(description="metric name, e.g. accuracy, roc_auc, r2, rmse")
-    probe: str = Field(description="expression evaluated in the student's kernel")
-    notebook: str | None = Field(None, description="notebook to probe; default: the first")
+    model: ModelSpec = Field(description="the model variable scored (see [thresholds.model])")
+    notebook: str | None = Field(None, description="notebook holding the model; default: first")
     inputs: dict[str, str] = Field(
         default_factory=dict,
-        description="name -> .npy file (in the week folder) bound for the probe",
+        description="name -> hidden inputs .npy (in the week folder); given to the clean "
+        "evaluator, never to the sandbox",
     )
-    labels: str | None = Field(None, description="hidden labels (.npy), never sent to the sandbox")
+    labels: str | None = Field(None, description="hidden labels (.npy), scored on the host")
     assets: str | None = Field(None, description="evaluator assets (e.g. a frozen judge)")
     floor: float = Field(description="value at and beyond which points start")
     target: float = Field(description="value that earns full points")
@@ -128,8 +200,42 @@ class Threshold(_Model):
     curve: Literal["linear", "step"] = Field(
         "linear", description="points between floor and target"
     )
+    review_beyond: float | None = Field(
+        None,
+        description="a value beyond this (above for higher-is-better, below for lower) is "
+        "implausible for the data and flagged for review",
+    )
     options: dict[str, Any] = Field(default_factory=dict, description="metric-specific options")
     description: str = Field("", description="shown to students")
+
+    @model_validator(mode="after")
+    def _inputs_fit_the_model(self) -> Threshold:
+        kind, use, count = self.model.kind, self.model.array_use, len(self.inputs)
+        if kind in ("keras", "sklearn") and count != 1:
+            raise ValueError(f"a {kind} model is run on exactly one `inputs` file, got {count}")
+        if kind == "generator" and count:
+            raise ValueError("a generator is sampled by the evaluator: no `inputs`")
+        if kind == "generator" and int(self.options.get("n", self.model.samples)) != (
+            self.model.samples
+        ):
+            raise ValueError("options.n must equal model.samples (the evaluator draws those)")
+        if kind == "array" and use == "nearest_centre" and count != 1:
+            raise ValueError("array_use = 'nearest_centre' needs exactly one `inputs` file")
+        if kind == "array" and use == "lookup" and not count:
+            raise ValueError("array_use = 'lookup' needs one `inputs` index file per axis")
+        if kind == "array" and use == "values" and count:
+            raise ValueError("array_use = 'values' takes no `inputs` (the array is the prediction)")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_probe(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "probe" in data:
+            raise ValueError(
+                "`probe` expressions ran student code on hidden inputs and are gone: name the "
+                'model instead, e.g. [thresholds.model] variable = "model", kind = "keras"'
+            )
+        return data
 
 
 class Rule(_Model):

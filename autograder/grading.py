@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +21,7 @@ from autograder.gradebook import GradebookStore
 from autograder.i18n import t
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
+from autograder.pipeline.evaluate import ScoredModel, evaluate_models
 from autograder.pipeline.prepare import prepare_job
 from autograder.pipeline.rules import Violation
 from autograder.pipeline.score import (
@@ -40,6 +41,7 @@ from autograder.submissions import (
 )
 from gpu_runner.job import Job, RunOutput, RunStatus
 from gpu_runner.runners.base import Runner
+from gpu_runner.runners.evaluators import Evaluator, ProcessEvaluator
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def score_run(
     meta: SubmissionMeta | None,
     digest: str,
     violations: list[Violation] | None = None,
+    scored: Mapping[str, ScoredModel] | None = None,
 ) -> SubmissionResult:
     lang = ctx.language
     submitted_at = meta.submitted_at if meta else None
@@ -80,7 +83,8 @@ def score_run(
     flags: list[str] = []
     if output.status in (RunStatus.KERNEL_DIED,):
         flags.append(t(lang, "flag_kernel_died"))
-    metrics = score_thresholds(ctx, output)
+    metrics, review = score_thresholds(ctx, scored or {})
+    flags += review
     raw = sum(x.points for x in tests) + sum(m.points for m in metrics)
     late_s, penalty = late_penalty(
         submitted_at=submitted_at,
@@ -136,12 +140,15 @@ def grade_files(
     runner: Runner,
     meta: SubmissionMeta | None = None,
     problems: list[str] | None = None,
+    evaluator: Evaluator | None = None,
 ) -> SubmissionResult:
     """Grade one submission given as files; stores nothing and never raises.
 
     `problems` are notes from reading the submission (refused files). A student's
     damaged input becomes problems inside the steps; anything that still escapes a
-    step is a bug of ours and gives status "error"."""
+    step is a bug of ours and gives status "error". The exported models are scored
+    by `evaluator` (default: `evaluator_for(runner)`: a fresh container for a
+    sandboxed runner, a subprocess for trusted mode)."""
     digest = ""
     try:
         digest = content_hash(files)
@@ -150,6 +157,7 @@ def grade_files(
         output = _execute(prepared.job, runner)
         if not output.runtime_s:
             output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
+        output, scored = _evaluate(ctx, output, runner, prepared.job, evaluator)
         return score_run(
             ctx,
             login=login,
@@ -159,6 +167,7 @@ def grade_files(
             meta=meta,
             digest=digest,
             violations=prepared.violations,
+            scored=scored,
         )
     except Exception as exc:  # a bug of ours in a step: this student only
         return error_result(
@@ -178,6 +187,43 @@ def _execute(job: Job, runner: Runner) -> RunOutput:
             message=f"{type(exc).__name__}: {exc}",
             runner=runner.name,
         )
+
+
+def _evaluate(
+    ctx: WeekContext,
+    output: RunOutput,
+    runner: Runner,
+    job: Job,
+    evaluator: Evaluator | None,
+) -> tuple[RunOutput, dict[str, ScoredModel]]:
+    """The exported models scored by the clean evaluator; its fault is ours."""
+    if not ctx.week.config.thresholds or output.status is RunStatus.INFRA_ERROR:
+        return output, {}
+    own = evaluator is None
+    evaluator = evaluator or evaluator_for(runner, image=job.image)
+    try:
+        return output, evaluate_models(ctx, output, evaluator=evaluator, job_id=job.job_id)
+    except Exception as exc:  # the evaluator's fault is ours, never the student's
+        failed = RunOutput(
+            job_id=job.job_id,
+            status=RunStatus.INFRA_ERROR,
+            message=f"{type(exc).__name__}: {exc}"[:1000],
+            runner=output.runner,
+            runtime_s=output.runtime_s,
+        )
+        return failed, {}
+    finally:
+        if own:
+            evaluator.close()
+
+
+def evaluator_for(runner: Runner, *, image: str) -> Evaluator:
+    """The clean evaluator matching `runner`: a container for a sandbox, else a subprocess."""
+    if runner.sandboxed:
+        from gpu_runner.runners.evaluators import DockerEvaluator
+
+        return DockerEvaluator(image=getattr(runner, "image", None) or image)
+    return ProcessEvaluator()
 
 
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:

@@ -113,6 +113,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "교수자의 유사도 검토 대상입니다 (그 자체로 감점은 없습니다)",
         "en": "marked for the instructor's similarity review (no penalty by itself)",
     },
+    "flag_implausible": {
+        "ko": "검토 필요: {id}의 값 {value}이(가) 이 데이터에서 믿기 어려운 수준입니다 (기준 {limit})",
+        "en": "review: {id} scored {value}, implausible for this data (beyond {limit})",
+    },
     "late": {"ko": "지각 제출 ({days}일)", "en": "late submission ({days} days)"},
     "infra_error": {
         "ko": "채점 시스템 오류입니다 (학생 책임 아님): {error}",

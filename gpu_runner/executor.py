@@ -18,6 +18,9 @@ the host gave them (``metadata.autograder.role``):
   which reaches the student's names only through the data-only bridge
   (`gpu_runner.bridge`); ``setup`` cells are replayed there too, for trusted
   copies of the instructor's names.
+- after the notebook, each probe's model variable is exported (``.keras``,
+  skops or ``.npy``) and read without following links, for the clean
+  evaluator; nothing here or in the kernel loads it.
 
 The kernel is the student's and everything it reports is untrusted; this
 process records each cell's status itself, caps outputs in total, and writes
@@ -47,7 +50,9 @@ from nbclient.exceptions import DeadKernelError
 
 from gpu_runner.bridge.driver import TrustedTests, default_tests_argv, tests_env
 from gpu_runner.bridge.relay import kernel_setup_code, run_in_kernel
+from gpu_runner.exports import clear_entry, export_error_text, export_source, read_artifact_file
 from gpu_runner.job import (
+    EXPORT_SUFFIX,
     CellRun,
     CellStatus,
     Job,
@@ -58,7 +63,6 @@ from gpu_runner.job import (
     RunStatus,
 )
 
-PROBE_ARTIFACT_LIMIT = 64 * 1024 * 1024
 TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
 KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
 ROLE_KEY = "autograder"
@@ -142,24 +146,8 @@ class _GradingClient(NotebookClient):
         return out
 
 
-def _probe_source(probe: Probe, workdir: Path, out_path: Path) -> str:
-    inputs = {name: str((workdir / rel).resolve()) for name, rel in probe.inputs.items()}
-    return (
-        "def __autograder_probe():\n"
-        "    import numpy as _np\n"
-        f"    _inputs = {{k: _np.load(v, allow_pickle=False) for k, v in {inputs!r}.items()}}\n"
-        f"    _value = eval({probe.expression!r}, globals(), _inputs)\n"
-        f"    _np.save({str(out_path)!r}, _np.asarray(_value), allow_pickle=False)\n"
-        "__autograder_probe()\n"
-        "del __autograder_probe\n"
-    )
-
-
-def _error_text(cell: Any) -> str:
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            return f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"[:500]
-    return "the probe raised an error"
+def _probe_source(probe: Probe, out_path: Path) -> str:
+    return export_source(variable=probe.variable, kind=probe.kind, out_path=out_path)
 
 
 async def _run_probes(
@@ -169,12 +157,14 @@ async def _run_probes(
     probe_dir: Path,
     results: list[ProbeRun],
 ) -> None:
-    """Evaluate each probe in the kernel, in a scratch notebook of its own."""
+    """Export each probe's variable from the kernel, in a scratch notebook of its own."""
+    del workdir  # nothing of the job's folder is bound: no hidden input enters the sandbox
     saved = client.nb, client.replies, client.timed_out
     index = 0
     for n, probe in enumerate(probes):
-        out_path = probe_dir / f"{n}.npy"
-        cell = nbformat.v4.new_code_cell(_probe_source(probe, workdir, out_path))
+        name = f"{n}{EXPORT_SUFFIX.get(probe.kind, '.bin')}"
+        clear_entry(probe_dir, name)
+        cell = nbformat.v4.new_code_cell(_probe_source(probe, probe_dir / name))
         client.nb = nbformat.v4.new_notebook(cells=[cell])
         client.replies, client.timed_out = {}, set()
         client.timeout = int(probe.timeout_s)
@@ -182,20 +172,20 @@ async def _run_probes(
         try:
             await client.async_execute_cell(cell, index)
         except DeadKernelError:
-            results.append(ProbeRun(probe.id, None, "the kernel died while computing predictions"))
+            results.append(ProbeRun(probe.id, None, "the kernel died while exporting the model"))
             client.nb, client.replies, client.timed_out = saved
             raise
         if index in client.timed_out:
             results.append(ProbeRun(probe.id, None, f"timed out after {probe.timeout_s:.0f} s"))
         elif client.replies.get(index) != "ok":
-            results.append(ProbeRun(probe.id, None, _error_text(cell)))
-        elif not out_path.is_file():
-            results.append(ProbeRun(probe.id, None, "no predictions were produced"))
-        elif out_path.stat().st_size > PROBE_ARTIFACT_LIMIT:
-            results.append(ProbeRun(probe.id, None, "the predictions are too large"))
+            results.append(ProbeRun(probe.id, None, export_error_text(cell)))
         else:
-            results.append(ProbeRun(probe.id, out_path.read_bytes()))
-        out_path.unlink(missing_ok=True)
+            got = read_artifact_file(probe_dir, name, probe.max_bytes)
+            if isinstance(got, str):
+                results.append(ProbeRun(probe.id, None, got))
+            else:
+                results.append(ProbeRun(probe.id, got))
+        clear_entry(probe_dir, name)
     client.nb, client.replies, client.timed_out = saved
 
 

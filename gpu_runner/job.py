@@ -43,19 +43,34 @@ class RunStatus(StrEnum):
     INFRA_ERROR = "infra_error"
 
 
+class ExportKind(StrEnum):
+    """How a notebook variable leaves the sandbox: always a code-free format, never pickle."""
+
+    KERAS = "keras"  # a keras.Model saved as .keras (loaded later with safe_mode=True)
+    SKLEARN = "sklearn"  # a scikit-learn estimator saved with skops (loaded with an allow-list)
+    ARRAY = "array"  # numbers saved as .npy with allow_pickle=False
+    GENERATOR = "generator"  # a keras.Model the evaluator samples itself
+
+
+#: artifact file suffix per kind
+EXPORT_SUFFIX = {"keras": ".keras", "sklearn": ".skops", "array": ".npy", "generator": ".keras"}
+
+
 @dataclass(frozen=True)
 class Probe:
-    """An expression evaluated in the student's kernel after the notebook ran.
+    """A notebook variable exported after the notebook ran (the model the week teaches).
 
-    `inputs` maps a variable name to a file (an ``.npy`` array) that the
-    executor binds before evaluating `expression`; the result is saved as an
-    ``.npy`` artifact named after `id`.
+    No student function is called and no hidden input enters the sandbox: the
+    executor asks the kernel to save `variable` in the code-free format of `kind`
+    and ships the file back (`ProbeRun.artifact`). A clean evaluator outside the
+    student's interpreter loads and runs it.
     """
 
     id: str
     notebook: str
-    expression: str
-    inputs: dict[str, str] = field(default_factory=dict)
+    variable: str
+    kind: str = ExportKind.ARRAY.value
+    max_bytes: int = 64 * 1024 * 1024
     timeout_s: float = 300.0
 
 
@@ -73,10 +88,11 @@ class Resources:
 class Job:
     """Everything a runner needs to execute one submission.
 
-    `files` holds what the student's kernel may see (public data, the
-    student's own files, probe inputs) as relative path -> bytes; `private`
+    `files` holds what the student's kernel may see (public data and the
+    student's own files) as relative path -> bytes; `private`
     holds the graded notebooks (with their tests), which only the executor
-    reads. Hidden labels and solutions are never part of either.
+    reads. Hidden inputs, hidden labels and solutions are never part
+    of either.
     """
 
     job_id: str
@@ -130,6 +146,8 @@ class NotebookRun:
 
 @dataclass(frozen=True)
 class ProbeRun:
+    """One exported variable: the artifact's bytes (format by the probe's kind) or why not."""
+
     id: str
     artifact: bytes | None
     error: str | None = None

@@ -62,7 +62,7 @@ def threshold(metric: str, **kw: object) -> Threshold:
     fields: dict[str, object] = {
         "id": metric,
         "metric": metric,
-        "probe": "model.predict(X_hidden)",
+        "model": {"variable": "model", "kind": "array"},
         "labels": "hidden/y.npy",
         "floor": 0.8,
         "target": 0.9,

@@ -34,7 +34,7 @@ def gan_threshold(**options: object) -> Threshold:
     return Threshold(
         id="gan",
         metric="generated_images",
-        probe="generate(n=500, seed=0)",
+        model={"variable": "generator", "kind": "generator"},
         assets="hidden/judge.npz",
         floor=5.0,
         target=7.0,

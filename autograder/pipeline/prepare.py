@@ -28,7 +28,6 @@ from gpu_runner.job import Job, Probe, Resources
 
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 MAX_EXTRA_FILE_BYTES = 20 * 1024 * 1024
-INPUTS_DIR = ".autograder_inputs"
 
 
 @dataclass
@@ -176,17 +175,16 @@ def prepare_job(
         violations += check_rules(ctx.week.config.rules, nb)
         private[expected] = nbformat.writes(nb).encode("utf-8")
         notebooks.append(expected)
-    probes = []
-    for threshold in ctx.week.config.thresholds:
-        notebook = threshold.notebook or ctx.week.notebooks[0]
-        inputs = {}
-        for var, rel in threshold.inputs.items():
-            target = f"{INPUTS_DIR}/{threshold.id}/{var}.npy"
-            job_files[target] = ctx.probe_inputs[rel]
-            inputs[var] = target
-        probes.append(
-            Probe(id=threshold.id, notebook=notebook, expression=threshold.probe, inputs=inputs)
+    probes = [  # the model variables to export; hidden inputs stay on the host
+        Probe(
+            id=threshold.id,
+            notebook=threshold.notebook or ctx.week.notebooks[0],
+            variable=threshold.model.variable,
+            kind=threshold.model.kind,
+            max_bytes=threshold.model.max_mb * 2**20,
         )
+        for threshold in ctx.week.config.thresholds
+    ]
     res = ctx.week.resources
     job = Job(
         job_id=f"{ctx.week.name}-{login}-{hashlib.sha256(repr(sorted(job_files)).encode()).hexdigest()[:8]}",

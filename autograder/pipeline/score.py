@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import builtins
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.config import LatePolicy
+from autograder.config import LatePolicy, Threshold
 from autograder.i18n import t
 from autograder.pipeline.context import GradedCell, WeekContext
+from autograder.pipeline.evaluate import ScoredModel
 from autograder.pipeline.rules import Violation
 from autograder.results import MetricResult, Penalty, TestResult
 from gpu_runner.job import CellStatus, RunOutput, RunStatus
@@ -166,21 +168,23 @@ def score_tests(
     return results
 
 
-def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
+def score_thresholds(
+    ctx: WeekContext, scored: Mapping[str, ScoredModel]
+) -> tuple[list[MetricResult], list[str]]:
+    """Each threshold's result from the evaluate stage's predictions; review flags."""
     thresholds = ctx.week.config.thresholds
     if not thresholds:
-        return []
+        return [], []
     from autograder.thresholds import score_threshold
 
-    probes = {p.id: p for p in output.probes}
-    results = []
+    results, flags = [], []
     for threshold in thresholds:
-        probe = probes.get(threshold.id)
+        model = scored.get(threshold.id)
         outcome = score_threshold(
             threshold,
-            artifact=probe.artifact if probe else None,
-            probe_error=(probe.error if probe else None)
-            or (None if probe else "the notebook did not run"),
+            artifact=model.predictions if model else None,
+            failure=model.failure if model else t(ctx.language, "test_not_run"),
+            scored=model.what if model else threshold.model.variable,
             week_dir=ctx.week.source_dir,
             language=ctx.language,
         )
@@ -199,7 +203,25 @@ def score_thresholds(ctx: WeekContext, output: RunOutput) -> list[MetricResult]:
                 details=data.get("details", {}),
             )
         )
-    return results
+        if implausible(threshold, outcome.value, outcome.direction):
+            flags.append(
+                t(
+                    ctx.language,
+                    "flag_implausible",
+                    id=threshold.id,
+                    value=f"{outcome.value:.4f}",
+                    limit=f"{threshold.review_beyond:g}",
+                )
+            )
+    return results, flags
+
+
+def implausible(threshold: Threshold, value: float | None, direction: str) -> bool:
+    """A value beyond `review_beyond`: suspicious for the data (lookups, leaks)."""
+    limit = threshold.review_beyond
+    if limit is None or value is None:
+        return False
+    return value > limit if direction == "higher" else value < limit
 
 
 def apply_rules(

@@ -1,6 +1,6 @@
 """Model-accuracy thresholds, scored on the host from the sandbox's prediction arrays.
 
-The sandbox only ever returns predictions (an ``.npy`` artifact per probe); the
+The clean evaluator returns predictions (an ``.npy`` array per threshold); the
 hidden labels and evaluator assets stay here. `score_threshold` turns one
 artifact into a `MetricOutcome` (the result contract's ``metrics`` entry) and
 `format_line` into the feedback line.

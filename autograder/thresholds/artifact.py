@@ -1,4 +1,4 @@
-"""Reading a probe's artifact: ``.npy`` bytes made by student code, so hostile input.
+"""Reading predictions and exported arrays: ``.npy`` bytes a student's model made, so hostile input.
 
 The header is parsed and checked (magic, dtype, element count, byte size) before
 any array is allocated, and the array is then read with ``allow_pickle=False``:

@@ -1,6 +1,6 @@
 """Week 8: scoring generated digits with the frozen judge (`judge.py`).
 
-The probe returns n images, (n, d), (n, s, s) or (n, s, s, 1) with d = s*s the
+The evaluator returns the generator's n samples, (n, d), (n, s, s) or (n, s, s, 1) with d = s*s the
 judge's input size (64 for load_digits), pixels in [-1, 1]. Sub-metrics:
 
 - confidence: the judge's mean max-probability;
@@ -28,6 +28,7 @@ from scipy.spatial.distance import cdist, pdist
 from autograder.errors import ConfigError
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricResult, Reference
+from autograder.thresholds.image_gates import copy_metrics, frechet_distance, roughness
 from autograder.thresholds.judge import Judge, load_judge
 from autograder.thresholds.messages import say
 
@@ -40,12 +41,26 @@ DEFAULTS: dict[str, float] = {
     "copy_distance": 1.0,
     "min_samples": 100,
     "max_samples": 5000,
+    # anti-copy gates (need the judge's real_images / heldout_images; image_gates.py)
+    "real_copy_distance": 2.0,
+    "blend_distance": 1.5,
+    "blend_neighbours": 12,
+    "max_copied_share": 0.20,
+    "max_blended_share": 0.25,
+    "max_roughness": 1.10,
+    "max_feature_distance": 15.0,
 }
 GATES = (  # (sub-metric, option with its lower limit, message key)
     ("confidence", "min_confidence", "gate_confidence"),
     ("coverage", "min_coverage", "gate_coverage"),
     ("nearest_train_l2", "min_nearest_l2", "gate_nearest"),
     ("pairwise_l2", "min_pairwise_l2", "gate_diversity"),
+)
+UPPER_GATES = (  # (sub-metric, option with its upper limit, message key)
+    ("copied_share", "max_copied_share", "gate_copied"),
+    ("blended_share", "max_blended_share", "gate_blended"),
+    ("roughness", "max_roughness", "gate_roughness"),
+    ("feature_distance", "max_feature_distance", "gate_features"),
 )
 
 
@@ -83,6 +98,41 @@ def _option(options: Mapping[str, Any], name: str) -> float:
     return float(options.get(name, DEFAULTS[name]))
 
 
+def evaluate_images(
+    images: np.ndarray, judge: Judge, options: Mapping[str, Any]
+) -> tuple[dict[str, float], list[str]]:
+    """Every sub-metric and the names of the failed gates (lower and upper limits)."""
+    x = images.reshape(len(images), -1).astype(np.float64)
+    details = image_metrics(
+        x,
+        judge,
+        coverage_share=_option(options, "coverage_share"),
+        copy_distance=_option(options, "copy_distance"),
+    )
+    if judge.real_images is not None:
+        side = math.isqrt(x.shape[1])
+        details |= copy_metrics(
+            x,
+            judge.real_images,
+            side=side,
+            copy_distance=_option(options, "real_copy_distance"),
+            blend_distance=_option(options, "blend_distance"),
+            blend_neighbours=int(_option(options, "blend_neighbours")),
+        )
+    if judge.heldout_images is not None:
+        details["roughness"] = roughness(x, judge.heldout_images, side=math.isqrt(x.shape[1]))
+        details["feature_distance"] = frechet_distance(
+            judge.features(x), judge.features(judge.heldout_images)
+        )
+    failed = [name for name, limit, _ in GATES if details[name] < _option(options, limit)]
+    failed += [
+        name
+        for name, limit, _ in UPPER_GATES
+        if name in details and details[name] > _option(options, limit)
+    ]
+    return details, failed
+
+
 def _compute(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
 ) -> MetricResult:
@@ -97,19 +147,14 @@ def _compute(
     lo, hi = float(pred.min()), float(pred.max())
     if lo < low - 1e-6 or hi > high + 1e-6:
         raise InvalidPrediction(say("pixel_range", lang, low=low, high=high, min=lo, max=hi))
-    details = image_metrics(
-        pred,
-        judge,
-        coverage_share=_option(options, "coverage_share"),
-        copy_distance=_option(options, "copy_distance"),
-    )
-    failed = [
+    details, failed_names = evaluate_images(pred, judge, options)
+    messages = [
         say(key, lang, value=details[name], limit=_option(options, limit))
-        for name, limit, key in GATES
-        if details[name] < _option(options, limit)
+        for name, limit, key in (*GATES, *UPPER_GATES)
+        if name in failed_names
     ]
-    if failed:
-        return MetricResult(0.0, details, say("gate_failed", lang, gates="; ".join(failed)))
+    if messages:
+        return MetricResult(0.0, details, say("gate_failed", lang, gates="; ".join(messages)))
     return MetricResult(details["inception_score"], details)
 
 

@@ -28,6 +28,17 @@ class Judge:
     activation: str
     classes: np.ndarray
     train_images: np.ndarray
+    #: every real image the instructor has (training and held-out): the copy gates
+    real_images: np.ndarray | None = None
+    #: held-out real images: the reference of the feature (Fréchet) distance
+    heldout_images: np.ndarray | None = None
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        """The last hidden layer's activations: the feature space of the Fréchet distance."""
+        x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+        for w, b in zip(self.coefs[:-1], self.intercepts[:-1], strict=True):
+            x = _hidden(x @ w + b, self.activation)
+        return x
 
     def predict_proba(self, images: np.ndarray) -> np.ndarray:
         x = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
@@ -52,8 +63,14 @@ def train_judge(
     seed: int = 0,
     hidden: tuple[int, ...] = (128,),
     max_iter: int = 500,
+    real_images: np.ndarray | None = None,
+    heldout_images: np.ndarray | None = None,
 ) -> None:
-    """Train ``MLPClassifier(hidden, random_state=seed)`` and save it as a pickle-free ``.npz``."""
+    """Train ``MLPClassifier(hidden, random_state=seed)`` and save it as a pickle-free ``.npz``.
+
+    `real_images` (every real image available) and `heldout_images` are stored for
+    the copy and feature-distance gates (`image_gates`).
+    """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
     from threadpoolctl import threadpool_limits
@@ -74,6 +91,12 @@ def train_judge(
         "classes": np.asarray(model.classes_),
         "train_images": x.astype(np.float32),
     }
+    if real_images is not None:
+        arrays["real_images"] = np.asarray(real_images, np.float32).reshape(len(real_images), -1)
+    if heldout_images is not None:
+        arrays["heldout_images"] = np.asarray(heldout_images, np.float32).reshape(
+            len(heldout_images), -1
+        )
     for i, (w, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
         arrays[f"coef_{i}"] = np.asarray(w, dtype=np.float64)
         arrays[f"intercept_{i}"] = np.asarray(b, dtype=np.float64)
@@ -123,6 +146,12 @@ def load_judge(path: Path) -> Judge:
             activation=activation,
             classes=data["classes"],
             train_images=data["train_images"].astype(np.float64),
+            real_images=data["real_images"].astype(np.float64)
+            if "real_images" in data.files
+            else None,
+            heldout_images=data["heldout_images"].astype(np.float64)
+            if "heldout_images" in data.files
+            else None,
         )
 
 

@@ -11,6 +11,93 @@ from typing import Any
 DEFAULT_LANGUAGE = "ko"
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # -- the exported model ---------------------------------------------------------
+    "scored": {
+        "ko": "채점한 모델: {what}",
+        "en": "scored: {what}",
+    },
+    "export_missing": {
+        "ko": "노트북에 `{variable}` 변수가 없습니다 (이 변수의 모델을 채점합니다)",
+        "en": "the notebook has no variable `{variable}` (the model scored is this variable)",
+    },
+    "export_not_keras": {
+        "ko": "`{variable}`은(는) Keras 모델(keras.Model)이어야 하는데 {type}입니다",
+        "en": "`{variable}` must be a Keras model (keras.Model) but is a {type}",
+    },
+    "export_not_sklearn": {
+        "ko": "`{variable}`은(는) scikit-learn 추정기여야 하는데 {type}입니다",
+        "en": "`{variable}` must be a scikit-learn estimator but is a {type}",
+    },
+    "export_not_array": {
+        "ko": "`{variable}`은(는) 숫자 배열이어야 하는데 {type}입니다",
+        "en": "`{variable}` must be an array of numbers but is a {type}",
+    },
+    "export_too_large": {
+        "ko": "내보낸 `{variable}` 모델이 너무 큽니다 (최대 {limit} MB)",
+        "en": "the exported `{variable}` model is too large (at most {limit} MB)",
+    },
+    "export_failed": {
+        "ko": "`{variable}` 모델을 내보낼 수 없습니다: {error}",
+        "en": "the `{variable}` model cannot be exported: {error}",
+    },
+    "load_refused": {
+        "ko": "`{variable}` 모델 파일을 코드 없이 불러올 수 없어 거부했습니다 ({detail}). "
+        "Keras 기본 층만 쓰고 Lambda나 직접 만든 클래스는 쓰지 마세요",
+        "en": "the `{variable}` model file was refused because it cannot be loaded without "
+        "code ({detail}); use built-in Keras layers only, no Lambda or custom classes",
+    },
+    "load_failed": {
+        "ko": "`{variable}` 모델 파일을 불러올 수 없습니다: {detail}",
+        "en": "the `{variable}` model file cannot be loaded: {detail}",
+    },
+    "predict_failed": {
+        "ko": "`{variable}` 모델이 평가 데이터로 예측하지 못했습니다: {detail}",
+        "en": "the `{variable}` model failed to predict on the evaluation data: {detail}",
+    },
+    "bad_output": {
+        "ko": "`{variable}` 모델의 출력을 채점할 수 없습니다: {detail}",
+        "en": "the output of the `{variable}` model cannot be scored: {detail}",
+    },
+    "rule_failed": {
+        "ko": "규칙 위반 ({rule}): {message}",
+        "en": "rule broken ({rule}): {message}",
+    },
+    "rule_family": {
+        "ko": "모델 종류가 {actual}입니다. 허용되는 종류: {allowed}",
+        "en": "the model is a {actual}; allowed: {allowed}",
+    },
+    "rule_layers": {
+        "ko": "{layer} 층이 {minimum}개 이상 있어야 하는데 {count}개입니다",
+        "en": "needs at least {minimum} {layer} layer(s), has {count}",
+    },
+    "rule_input_shape": {
+        "ko": "입력 모양이 {expected}이어야 하는데 {actual}입니다",
+        "en": "the input shape must be {expected}, is {actual}",
+    },
+    "rule_output_shape": {
+        "ko": "출력 모양이 {expected}이어야 하는데 {actual}입니다",
+        "en": "the output shape must be {expected}, is {actual}",
+    },
+    "rule_params": {
+        "ko": "파라미터가 {params:,}개로 한도 {limit:,}개를 넘습니다",
+        "en": "{params:,} parameters exceed the budget of {limit:,}",
+    },
+    "rule_trained_keras": {
+        "ko": "학습한 흔적이 없습니다 (compile 후 fit 한 모델이어야 합니다: 옵티마이저 반복 0회)",
+        "en": "no evidence of training (the model must be compiled and fitted: 0 optimizer steps)",
+    },
+    "rule_trained_sklearn": {
+        "ko": "학습(fit)하지 않은 추정기입니다",
+        "en": "the estimator was not fitted",
+    },
+    "array_centres": {
+        "ko": "중심 배열의 모양이 (k, {dim})이어야 하는데 {shape}입니다",
+        "en": "the centres must have shape (k, {dim}), have {shape}",
+    },
+    "array_table": {
+        "ko": "표의 모양이 {shape}입니다. 평가 데이터의 번호가 표 밖을 가리킵니다 (필요한 최소 모양: {needed})",
+        "en": "the table has shape {shape}; the evaluation indices fall outside it (needs at least {needed})",
+    },
     # -- the probe in the sandbox ------------------------------------------------
     "probe_error": {
         "ko": "예측을 만들 수 없습니다: {error}",
@@ -123,6 +210,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "샘플 간 평균 거리 {value:.3f} < {limit:g} (샘플이 서로 너무 비슷합니다)",
         "en": "mean pairwise distance between samples {value:.3f} < {limit:g} (the samples are too alike)",
     },
+    "gate_copied": {
+        "ko": "실제 숫자 이미지(또는 1픽셀 이동한 것)를 거의 그대로 낸 샘플 비율 {value:.2f} > {limit:g} (복사)",
+        "en": "share of samples that are (shifted) real digit images {value:.2f} > {limit:g} (copies)",
+    },
+    "gate_blended": {
+        "ko": "실제 이미지 두 장을 섞은 것과 같은 샘플 비율 {value:.2f} > {limit:g} (섞기)",
+        "en": "share of samples that are blends of two real images {value:.2f} > {limit:g} (blends)",
+    },
+    "gate_roughness": {
+        "ko": "이웃 픽셀 차이가 실제 숫자의 {value:.2f}배 > {limit:g} (잡음 섞인 이미지)",
+        "en": "neighbouring-pixel differences {value:.2f}x those of real digits > {limit:g} (noisy images)",
+    },
+    "gate_features": {
+        "ko": "판정기 특징 공간에서 실제 숫자와의 거리(FID 방식) {value:.1f} > {limit:g} (숫자 분포와 다릅니다)",
+        "en": "feature distance to real digits (FID-style, judge features) {value:.1f} > {limit:g} (not distributed like digits)",
+    },
     # -- the feedback line --------------------------------------------------------
     "line": {
         "ko": "당신의 모델: {value} — 목표 {target} {mark} ({points}/{max_points}점)",
@@ -140,9 +243,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-# Texts the executor (gpu_runner) writes in English for probe failures that are not
+# Texts the executor (gpu_runner) writes in English for export failures that are not
 # the student's own exception; shown translated.
 EXECUTOR_ERRORS: dict[str, str] = {
+    "no model was exported": "모델이 내보내지지 않았습니다",
+    "the export is not a regular file": "내보낸 모델이 일반 파일이 아닙니다",
+    "the kernel died while exporting the model": "모델을 내보내는 중에 커널이 종료되었습니다",
     "the kernel died while computing predictions": "예측을 계산하는 중에 커널이 종료되었습니다",
     "no predictions were produced": "예측이 만들어지지 않았습니다",
     "the predictions are too large": "예측이 너무 큽니다",

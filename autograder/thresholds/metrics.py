@@ -7,7 +7,7 @@ and how to compute its value. scikit-learn's metric functions do the arithmetic.
 Formats (all ``.npy``, loaded without pickle):
 
 - classification (accuracy, balanced_accuracy, f1): labels (n,) integers; the
-  probe returns labels (n,) or probabilities (n, k) (argmax; column j is class j,
+  model returns labels (n,) or probabilities (n, k) (argmax; column j is class j,
   or ``options.classes[j]``) or (n, 1) positive-class probabilities (>= 0.5).
 - roc_auc: binary labels with scores (n,), (n, 1) or (n, 2) (column 1 is the
   positive class, the larger label); multiclass labels with (n, k) probabilities

@@ -112,14 +112,22 @@ def score_threshold(
     threshold: Threshold,
     *,
     artifact: bytes | None,
-    probe_error: str | None,
+    probe_error: str | None = None,
     week_dir: Path,
     language: str = "ko",
+    failure: str | None = None,
+    scored: str = "",
 ) -> MetricOutcome:
-    """Score the probe's artifact for `threshold` against the week's hidden files."""
+    """Score the predictions (``.npy``) for `threshold` against the week's hidden files.
+
+    `failure` is the evaluate stage's message when there are no predictions (export,
+    load, rule); `scored` says which model was scored, and starts the message.
+    """
     metric, reference = load_reference(threshold, week_dir=week_dir)
     direction = threshold.direction or metric.direction
-    if probe_error is not None:
+    if failure is not None:
+        result = MetricResult(None, message=failure)
+    elif probe_error is not None:
         result = MetricResult(
             None, message=say("probe_error", language, error=executor_error(probe_error, language))
         )
@@ -139,6 +147,8 @@ def score_threshold(
         curve=threshold.curve,
     )
     message = result.message or _summary(value, threshold, direction, language)
+    if scored:
+        message = f"{say('scored', language, what=scored)} · {message}"
     return MetricOutcome(
         id=threshold.id,
         metric=metric.name,

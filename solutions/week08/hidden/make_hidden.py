@@ -4,8 +4,10 @@ The judge is ``MLPClassifier((128,), random_state=0)`` trained on the real
 training split (the same split as weeks 5-6: 1437 images), pixels scaled to
 [-1, 1] exactly as the notebook's ``to_gan_range`` does. It is saved without
 pickle by ``autograder.thresholds.judge.train_judge`` as ``judge.npz``, together
-with the training images for the memorisation check. The file never enters the
-sandbox: the host scores ``generate(n=500, seed=0)`` with it.
+with the training images, every real digit (training and held-out) for the copy
+and blend gates, and the held-out digits for the feature distance. The file never
+enters the sandbox: the host scores the samples the clean evaluator draws from the
+student's ``generator`` with latent vectors of its own.
 """
 
 from pathlib import Path
@@ -26,10 +28,12 @@ def main() -> None:
     )
     images = (X_train / 8.0 - 1.0).astype(np.float32)
     out = HERE / "judge.npz"
-    train_judge(images, y_train, out, seed=0)
+    real = (digits.data / 8.0 - 1.0).astype(np.float32)
+    held_out = (X_test / 8.0 - 1.0).astype(np.float32)
+    train_judge(images, y_train, out, seed=0, real_images=real, heldout_images=held_out)
     judge = load_judge(out)
-    held_out = judge.predict_proba(X_test / 8.0 - 1.0).argmax(axis=1)
-    accuracy = float(np.mean(judge.classes[held_out] == y_test))
+    predicted = judge.predict_proba(X_test / 8.0 - 1.0).argmax(axis=1)
+    accuracy = float(np.mean(judge.classes[predicted] == y_test))
     print(f"week08 judge: {out.name}, held-out accuracy {accuracy:.3f}")
 
 
