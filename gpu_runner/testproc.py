@@ -36,6 +36,8 @@ from gpu_runner.bridge.codec import clean_text
 from gpu_runner.bridge.proxy import Bridge, BridgeTimeout, KernelNames, TestLocals
 
 CELL_FILE = "<test cell>"
+#: a cell's printed output kept here (the executor's output budget applies after)
+CELL_OUTPUT_LIMIT = 2_000_000
 SETUP_FILE = "<setup cell>"
 _HIDE = (os.path.join("gpu_runner", "bridge"), os.path.join("gpu_runner", "testproc.py"))
 
@@ -47,9 +49,14 @@ class _Capture:
         self.outputs = outputs
         self.name = name
 
+    def _size(self) -> int:
+        return sum(len(o.get("text", "")) for o in self.outputs if o["output_type"] == "stream")
+
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             text = str(text)
+        room = CELL_OUTPUT_LIMIT - self._size()
+        text = text[: max(0, room)]
         if text:
             last = self.outputs[-1] if self.outputs else None
             if last and last["output_type"] == "stream" and last["name"] == self.name:

@@ -161,11 +161,23 @@ def test_points(result: Any) -> float:
 test_points.__test__ = False  # type: ignore[attr-defined]
 
 
+FLOOD = """
+import sys
+def squares(n):
+    for _ in range(200):
+        print("x" * 50_000)
+        sys.stderr.write("y" * 1000)
+    return [0, 1, 4]
+def mean(xs): return None
+def count_words(text): return None
+"""
+
 ATTACKS = {
     "always_equal": ALWAYS_EQUAL,
     "caller_frame_oracle": FRAME_ORACLE,
     "run_cell_and_ast_patch": RUN_CELL_PATCH,
     "builtins_rebinding": BUILTINS_REBIND,
+    "output_flood": FLOOD,
 }
 
 
