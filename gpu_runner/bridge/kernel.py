@@ -1,7 +1,8 @@
 """The bridge's kernel side: runs one bridged request in the student's kernel.
 
-The executor sends ``serve('<request json>')`` as a silent execute request; the
-answer goes back as one display_data message of type `MIME`. Everything here
+`register` (run by the executor before any student cell) opens the comm target
+`COMM_TARGET`; each request arrives as a comm message ``{"request": json}`` and
+its answer goes back as a comm message ``{"answer": ...}``. Everything here
 runs in the student's interpreter, so the student can replace or patch it: that
 only changes what the kernel answers, which the trusted side decodes strictly
 as plain data. Nothing here is a secret, and no verdict is computed here.
@@ -18,7 +19,7 @@ from typing import Any
 
 from gpu_runner.bridge.codec import Decoder, Encoder, clean_text
 
-MIME = "application/vnd.autograder.bridge+json"
+COMM_TARGET = "autograder.bridge"
 MESSAGE_LIMIT = 2000
 
 _handles: dict[int, Any] = {}
@@ -155,10 +156,22 @@ def answer(request: str) -> dict[str, Any]:
         return {"error": _describe(exc)}
 
 
-def serve(request: str) -> None:
-    from IPython.display import publish_display_data
+def register() -> None:
+    """Answer bridge requests on comm messages (cheaper than an execute request each)."""
+    from IPython import get_ipython
 
-    publish_display_data({MIME: answer(request)})
+    def opened(comm: Any, _msg: Any) -> None:
+        def on_msg(msg: Any) -> None:
+            data = msg.get("content", {}).get("data", {})
+            request = data.get("request") if isinstance(data, dict) else None
+            if not isinstance(request, str):
+                comm.send({"answer": {"error": {"type": "BridgeError", "message": "bad request"}}})
+                return
+            comm.send({"answer": answer(request)})
+
+        comm.on_msg(on_msg)
+
+    get_ipython().kernel.comm_manager.register_target(COMM_TARGET, opened)
 
 
-__all__ = ["MIME", "answer", "serve"]
+__all__ = ["COMM_TARGET", "answer", "register"]

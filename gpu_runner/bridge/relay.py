@@ -1,23 +1,25 @@
 """The executor's side of the bridge: one request into the kernel, its answer out.
 
-A request is a silent execute request (``store_history=False``) that calls
-`gpu_runner.bridge.kernel.serve`; the answer is the display_data message of
-type `MIME` among the request's iopub messages. What the student's code prints
-meanwhile comes back as streams (capped). A request past its deadline
-interrupts the kernel; a dead kernel raises nbclient's `DeadKernelError`.
+A request is a comm message to the target `gpu_runner.bridge.kernel` registered
+at kernel setup (an execute request per call costs about three times as much);
+the answer is the comm message the kernel sends back, parented to the request.
+What the student's code prints meanwhile comes back as streams (capped). A
+request past its deadline interrupts the kernel; a dead kernel raises nbclient's
+`DeadKernelError`.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 from queue import Empty
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 from nbclient.exceptions import DeadKernelError
 
-from gpu_runner.bridge.kernel import MIME
+from gpu_runner.bridge.kernel import COMM_TARGET
 
 STREAM_LIMIT = 100_000
 POLL_S = 1.0
@@ -25,11 +27,18 @@ INTERRUPT_WAIT_S = 10.0
 
 
 async def run_in_kernel(client: Any, code: str, deadline: float) -> dict[str, Any]:
-    """Execute `code` silently; {"payload": <MIME data or None>, "streams": [...]} or timeout."""
-    kc = client.kc
+    """Execute `code` silently; {"payload": None, "streams": [...]} or timeout."""
     msg_id = await ensure_async(
-        kc.execute(code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False)
+        client.kc.execute(
+            code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False
+        )
     )
+    return await _collect(client, msg_id, deadline)
+
+
+async def _collect(client: Any, msg_id: str, deadline: float) -> dict[str, Any]:
+    """The iopub messages of one request until the kernel is idle again."""
+    kc = client.kc
     payload: Any = None
     streams: list[list[str]] = []
     size = 0
@@ -51,10 +60,10 @@ async def run_in_kernel(client: Any, code: str, deadline: float) -> dict[str, An
             text = str(content.get("text", ""))[: STREAM_LIMIT - size]
             size += len(text)
             streams.append([str(content.get("name", "stdout")), text])
-        elif kind == "display_data" and payload is None:
+        elif kind == "comm_msg" and payload is None:
             data = content.get("data", {})
-            if isinstance(data, dict) and MIME in data:
-                payload = data[MIME]
+            if isinstance(data, dict) and "answer" in data:
+                payload = data["answer"]
         elif kind == "status" and content.get("execution_state") == "idle":
             return {"payload": payload, "streams": streams}
 
@@ -79,13 +88,22 @@ async def _interrupt(client: Any, msg_id: str) -> None:
             return
 
 
-def request_code(req: dict[str, Any]) -> str:
-    """The code that serves `req` in the kernel (the request as a Python string literal)."""
-    return f"__import__('gpu_runner.bridge.kernel', fromlist=['serve']).serve({json.dumps(req)!r})"
+def _send(client: Any, msg_type: str, content: dict[str, Any]) -> str:
+    kc = client.kc
+    msg = kc.session.msg(msg_type, content)
+    kc.shell_channel.send(msg)
+    return str(msg["header"]["msg_id"])
 
 
 async def bridge_request(client: Any, req: dict[str, Any], deadline: float) -> dict[str, Any]:
-    return await run_in_kernel(client, request_code(req), deadline)
+    """One request on the notebook's bridge comm (opened on first use)."""
+    comm_id = getattr(client, "autograder_comm_id", None)
+    if comm_id is None:
+        comm_id = uuid.uuid4().hex
+        _send(client, "comm_open", {"comm_id": comm_id, "target_name": COMM_TARGET, "data": {}})
+        client.autograder_comm_id = comm_id
+    msg_id = _send(client, "comm_msg", {"comm_id": comm_id, "data": {"request": json.dumps(req)}})
+    return await _collect(client, msg_id, deadline)
 
 
 def kernel_setup_code(workdir: str) -> str:
@@ -95,6 +113,7 @@ def kernel_setup_code(workdir: str) -> str:
     imports, but never shadows an installed module.
     """
     return (
+        "__import__('gpu_runner.bridge.kernel', fromlist=['register']).register()\n"
         "import os as _ag_os, sys as _ag_sys\n"
         f"_ag_os.chdir({workdir!r})\n"
         "_ag_sys.path[:] = [p for p in _ag_sys.path "
@@ -103,4 +122,4 @@ def kernel_setup_code(workdir: str) -> str:
     )
 
 
-__all__ = ["bridge_request", "kernel_setup_code", "request_code", "run_in_kernel"]
+__all__ = ["bridge_request", "kernel_setup_code", "run_in_kernel"]
