@@ -19,6 +19,7 @@ from datetime import datetime
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
 from autograder.i18n import t
+from autograder.manual.autograded import write_autograded
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.prepare import prepare_job
@@ -142,6 +143,21 @@ def grade_files(
     `problems` are notes from reading the submission (refused files). A student's
     damaged input becomes problems inside the steps; anything that still escapes a
     step is a bug of ours and gives status "error"."""
+    return _grade_files(
+        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
+    )[0]
+
+
+def _grade_files(
+    ctx: WeekContext,
+    *,
+    login: str,
+    files: dict[str, bytes],
+    runner: Runner,
+    meta: SubmissionMeta | None = None,
+    problems: list[str] | None = None,
+) -> tuple[SubmissionResult, RunOutput | None]:
+    """`grade_files`, with the run's output (the executed notebooks) when there is one."""
     digest = ""
     try:
         digest = content_hash(files)
@@ -150,7 +166,7 @@ def grade_files(
         output = _execute(prepared.job, runner)
         if not output.runtime_s:
             output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
-        return score_run(
+        result = score_run(
             ctx,
             login=login,
             output=output,
@@ -160,10 +176,34 @@ def grade_files(
             digest=digest,
             violations=prepared.violations,
         )
+        return result, output
     except Exception as exc:  # a bug of ours in a step: this student only
         return error_result(
             ctx, week=ctx.week.name, login=login, exc=exc, language=ctx.language, digest=digest
-        )
+        ), None
+
+
+def _grade_for_formgrader(
+    ctx: WeekContext,
+    *,
+    login: str,
+    files: dict[str, bytes],
+    runner: Runner,
+    meta: SubmissionMeta | None,
+    problems: list[str],
+) -> SubmissionResult:
+    """Grade one stored submission and put its executed notebooks in nbgrader's autograded
+    folder (what formgrader opens), before the result is recorded; a failure to write
+    them is logged and never changes the grade."""
+    result, output = _grade_files(
+        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
+    )
+    if output is not None and result.status == "graded":
+        try:
+            write_autograded(ctx.course, week=ctx.week.name, login=login, output=output)
+        except Exception:
+            log.exception("autograded notebooks of %s/%s not written", ctx.week.name, login)
+    return result
 
 
 def _execute(job: Job, runner: Runner) -> RunOutput:
@@ -269,7 +309,7 @@ def grade_week(
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
                 pool.submit(
-                    grade_files,
+                    _grade_for_formgrader,
                     ctx,
                     login=login,
                     files=files,
