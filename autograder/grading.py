@@ -143,9 +143,9 @@ def grade_files(
     `problems` are notes from reading the submission (refused files). A student's
     damaged input becomes problems inside the steps; anything that still escapes a
     step is a bug of ours and gives status "error"."""
-    return _grade_files(
-        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
-    )[0]
+    return _grade_files(ctx, login=login, files=files, runner=runner, meta=meta, problems=problems)[
+        0
+    ]
 
 
 def _grade_files(

@@ -230,7 +230,5 @@ class SubmissionResult:
             runner=data.get("runner", ""),
             content_hash=data.get("content_hash", ""),
             assignment_version=data.get("assignment_version", ""),
-            comments=tuple(
-                (str(c["cell"]), str(c["comment"])) for c in data.get("comments", [])
-            ),
+            comments=tuple((str(c["cell"]), str(c["comment"])) for c in data.get("comments", [])),
         )

@@ -43,7 +43,9 @@ class WeekHandGrades:
     grades: dict[Key, HandGrade]
     comments: dict[Key, str]
 
-    def for_student(self, login: str) -> tuple[dict[tuple[str, str], HandGrade], dict[tuple[str, str], str]]:
+    def for_student(
+        self, login: str
+    ) -> tuple[dict[tuple[str, str], HandGrade], dict[tuple[str, str], str]]:
         return (
             {(nb, cell): g for (who, nb, cell), g in self.grades.items() if who == login},
             {(nb, cell): c for (who, nb, cell), c in self.comments.items() if who == login},
@@ -59,17 +61,21 @@ def _models() -> Any:
 def read_hand_grades(engine: Engine, week: str) -> WeekHandGrades:
     """Every hand score, extra credit and grader's comment of `week`: two queries."""
     api = _models()
-    joins = (
-        lambda q, row: q.join(api.SubmittedNotebook, row.notebook_id == api.SubmittedNotebook.id)
-        .join(api.Notebook, api.SubmittedNotebook.notebook_id == api.Notebook.id)
-        .join(
-            api.SubmittedAssignment,
-            api.SubmittedNotebook.assignment_id == api.SubmittedAssignment.id,
+
+    def joins(query: Any, row: Any) -> Any:
+        """`query` on `row`'s submitted notebook, restricted to `week`, with the login."""
+        return (
+            query.join(api.SubmittedNotebook, row.notebook_id == api.SubmittedNotebook.id)
+            .join(api.Notebook, api.SubmittedNotebook.notebook_id == api.Notebook.id)
+            .join(
+                api.SubmittedAssignment,
+                api.SubmittedNotebook.assignment_id == api.SubmittedAssignment.id,
+            )
+            .join(api.Assignment, api.SubmittedAssignment.assignment_id == api.Assignment.id)
+            .join(api.Student, api.SubmittedAssignment.student_id == api.Student.id)
+            .where(api.Assignment.name == week)
         )
-        .join(api.Assignment, api.SubmittedAssignment.assignment_id == api.Assignment.id)
-        .join(api.Student, api.SubmittedAssignment.student_id == api.Student.id)
-        .where(api.Assignment.name == week)
-    )
+
     cell = api.BaseCell
     with Session(engine) as s:
         grade_rows = s.execute(
@@ -157,9 +163,7 @@ def _apply_one(
     points = max(0.0, min(grade.manual_score, test.max_points))
     if test.manual or test.status == "manual":
         state = "review" if grade.needs_manual_grade else "graded"
-        return replace(
-            test, points=points, manual=state, extra_credit=extra, comment=comment
-        )
+        return replace(test, points=points, manual=state, extra_credit=extra, comment=comment)
     # an autograded cell overridden by hand
     return replace(test, points=points, extra_credit=extra, comment=comment)
 

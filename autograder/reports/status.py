@@ -25,6 +25,8 @@ class StatusRow:
     issue_number: int | None
     problems: int
     flags: int
+    provisional: bool = False  # hand-graded cells pending or to be reviewed
+    pending_points: float = 0.0
 
 
 def status_rows(data: WeekData) -> list[StatusRow]:
@@ -44,12 +46,26 @@ def status_rows(data: WeekData) -> list[StatusRow]:
                 issue_number=s.feedback.issue_number,
                 problems=len(r.problems) if r is not None else 0,
                 flags=len(r.flags) if r is not None else 0,
+                provisional=r is not None and r.provisional,
+                pending_points=r.pending_points if r is not None else 0.0,
             )
         )
     return rows
 
 
 _STATE_STYLE = {"graded": "green", "error": "red", "not_graded": "yellow", "missing": "dim"}
+
+
+def _score_text(row: StatusRow, tx: Labels) -> str:
+    if row.score is None:
+        return ""
+    text = f"{fmt(row.score)}/{fmt(row.max_score)}"
+    if row.provisional:
+        note = tx("provisional")
+        if row.pending_points:
+            note += ", " + tx("pending_points", points=fmt(row.pending_points))
+        text += f" ({note})"
+    return text
 
 
 def status_table(data: WeekData, *, language: str) -> Table:
@@ -77,7 +93,7 @@ def status_table(data: WeekData, *, language: str) -> Table:
             row.name,
             "✓" if row.collected else "✗",
             f"[{_STATE_STYLE.get(row.state, '')}]{tx(f'state_{row.state}')}[/]",
-            f"{fmt(row.score)}/{fmt(row.max_score)}" if row.score is not None else "",
+            _score_text(row, tx),
             format_late(row.late_seconds, language),
             feedback,
             str(row.problems) if row.problems else "",
