@@ -163,11 +163,14 @@ def summarise(data: WeekData) -> ScoreSummary:
 
 def pass_rates(data: WeekData) -> list[PassRate]:
     """Per test, in notebook order: how many graded submissions passed it."""
+    by_hand = {
+        (t.notebook, t.id) for r in data.graded for t in r.tests if t.manual or t.status == "manual"
+    }
     order: dict[tuple[str, str], list] = {}
     for result in data.graded:
         for test in result.tests:
-            if test.manual or test.status == "manual":
-                continue  # hand-graded: `manual_progress`, never a pass rate
+            if (test.notebook, test.id) in by_hand:
+                continue  # hand-graded (`manual_progress`): never a pass rate
             order.setdefault((test.notebook, test.id), []).append(test)
     rates = []
     for (notebook, test_id), tests in order.items():

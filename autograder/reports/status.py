@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.markup import escape
 from rich.table import Table
+
+from gpu_runner.textsafe import display_text
 
 from autograder.reports.data import WeekData
 from autograder.reports.html import fmt
+from autograder.reports.stats import grader_comments
 from autograder.reports.text import Labels
 from autograder.reports.week_report import format_late
 
@@ -27,6 +31,7 @@ class StatusRow:
     flags: int
     provisional: bool = False  # hand-graded cells pending or to be reviewed
     pending_points: float = 0.0
+    comments: tuple[tuple[str, str], ...] = ()  # the grader's (cell, comment)
 
 
 def status_rows(data: WeekData) -> list[StatusRow]:
@@ -48,10 +53,13 @@ def status_rows(data: WeekData) -> list[StatusRow]:
                 flags=len(r.flags) if r is not None else 0,
                 provisional=r is not None and r.provisional,
                 pending_points=r.pending_points if r is not None else 0.0,
+                comments=tuple(grader_comments(r)) if r is not None else (),
             )
         )
     return rows
 
+
+COMMENT_CHARS = 60  # per comment, in the terminal table
 
 _STATE_STYLE = {"graded": "green", "error": "red", "not_graded": "yellow", "missing": "dim"}
 
@@ -82,6 +90,7 @@ def status_table(data: WeekData, *, language: str) -> Table:
         "feedback",
         "problems",
         "flags",
+        "comments",
     ):
         table.add_column(
             tx(key), justify="right" if key in ("score", "problems", "flags") else "left"
@@ -98,5 +107,6 @@ def status_table(data: WeekData, *, language: str) -> Table:
             feedback,
             str(row.problems) if row.problems else "",
             str(row.flags) if row.flags else "",
+            escape("; ".join(f"{c}: {display_text(x, COMMENT_CHARS)}" for c, x in row.comments)),
         )
     return table

@@ -86,6 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
     "yes": {"ko": "예", "en": "yes"},
     "no": {"ko": "아니요", "en": "no"},
     # hand grading
+    "comments": {"ko": "채점자 의견", "en": "grader's comments"},
     "manual_grading": {"ko": "수동 채점", "en": "Hand grading"},
     "manual_graded": {"ko": "채점 완료", "en": "graded"},
     "manual_pending": {"ko": "채점 대기", "en": "pending"},

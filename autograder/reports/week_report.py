@@ -21,6 +21,7 @@ from autograder.reports.fonts import find_cjk_font
 from autograder.reports.plots import Plot, PlotStyle, week_plots
 from autograder.reports.stats import (
     failure_counts,
+    grader_comments,
     manual_progress,
     metric_series,
     pass_rates,
@@ -104,6 +105,7 @@ def _student_row(
         h.Cell(str(len(r.flags)) if r else "", numeric=True),
         tx(f"fb_{s.feedback.state}")
         + (f" #{s.feedback.issue_number}" if s.feedback.issue_number else ""),
+        "; ".join(f"{c}: {x}" for c, x in grader_comments(r)) if r else "",
     ]
 
 
@@ -339,6 +341,7 @@ def render_week_html(
                     tx("problems"),
                     tx("flags"),
                     tx("feedback"),
+                    tx("comments"),
                 ],
                 [_student_row(s, data, tx, links) for s in data.students],
                 table_id="students",
