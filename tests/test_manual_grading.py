@@ -32,8 +32,7 @@ from autograder.reports.data import gather_week
 from autograder.reports.stats import manual_progress, pass_rates, reviews
 from autograder.submissions import collect_local, read_given
 from gpu_runner.runners import ProcessRunner
-
-from conftest import DEMO
+from tests.conftest import DEMO
 
 WEEK = "demo02"
 CELL = "written_accuracy"

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from rich.markup import escape
 from rich.table import Table
 
-from gpu_runner.textsafe import display_text
-
 from autograder.reports.data import WeekData
 from autograder.reports.html import fmt
 from autograder.reports.stats import grader_comments
 from autograder.reports.text import Labels
 from autograder.reports.week_report import format_late
+from gpu_runner.textsafe import display_text
 
 
 @dataclass(frozen=True)
