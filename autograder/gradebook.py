@@ -248,6 +248,10 @@ class GradebookStore:
                         grade.needs_manual_grade = True
                 else:
                     grade.auto_score = test.points
-                    grade.needs_manual_grade = False
+                    by_hand = grade.manual_score is not None and bool(test.checksum)
+                    if by_hand and (test.notebook, test.id) in changed:
+                        grade.needs_manual_grade = True  # a scored answer was blanked
+                    elif not by_hand:
+                        grade.needs_manual_grade = False
             gb.db.commit()
         remember_answers(self.engine, result)  # after nbgrader's rows: a crash re-compares

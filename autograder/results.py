@@ -58,7 +58,7 @@ class TestResult:
     manual: str = ""  # one of MANUAL_STATES
     extra_credit: float = 0.0
     comment: str = ""  # the grader's comment (formgrader or `autograder manual`)
-    checksum: str = ""  # nbgrader checksum of a hand-graded answer cell, as graded
+    checksum: str = ""  # nbgrader checksum of a hand-graded answer cell (blank ones too)
 
     def __post_init__(self) -> None:
         _normalize(

@@ -281,3 +281,24 @@ def test_a_changed_locked_test_cell_is_still_reported(course: Course) -> None:
         runner=ProcessRunner(),
     )
     assert any("test_accuracy" in p for p in result.problems)
+
+
+def test_a_blank_answer_scored_by_hand_then_filled_in_asks_for_review(course: Course) -> None:
+    carol = GradebookStore(course).result(WEEK, "carol")
+    assert carol is not None
+    blank = next(t for t in carol.tests if t.id == CELL)
+    assert blank.status == "failed" and not blank.manual and blank.checksum  # nothing pending
+    set_hand_grades(course, week=WEEK, entries=[HandGradeEntry(student="carol", cell=CELL, points=0.5)])
+    grade_week(course, WEEK, runner=ProcessRunner(), jobs=1, force=True, logins=["carol"])
+    kept = GradebookStore(course).result(WEEK, "carol")
+    assert kept is not None and next(t for t in kept.tests if t.id == CELL).points == 0.5
+    path = course.root / "submissions" / "carol" / WEEK / f"{WEEK}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == CELL)
+    cell.source = "이제 답을 썼습니다: 불균형 데이터에서는 정확도가 오해를 부릅니다."
+    nbformat.write(nb, path)
+    collect_local(course, WEEK, course.root / "submissions")
+    grade_week(course, WEEK, runner=ProcessRunner(), jobs=1, logins=["carol"])
+    now = GradebookStore(course).result(WEEK, "carol")
+    assert now is not None and now.provisional
+    assert next(t for t in now.tests if t.id == CELL).manual == "review"

@@ -435,6 +435,7 @@ def test_export_course_csv_and_course_report(graded: Course) -> None:
         WEEK,
         "total",
         "max_total",
+        "provisional",
     ]
     rows = {row["login"]: row for row in reader}
     results = _results(graded)

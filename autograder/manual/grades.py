@@ -164,7 +164,9 @@ def _apply_one(
     if test.manual or test.status == "manual":
         state = "review" if grade.needs_manual_grade else "graded"
         return replace(test, points=points, manual=state, extra_credit=extra, comment=comment)
-    # an autograded cell overridden by hand
+    if test.checksum and grade.needs_manual_grade:  # a scored answer since left blank
+        return replace(test, points=points, manual="review", extra_credit=extra, comment=comment)
+    # an autograded cell (or a blank answer) scored by hand
     return replace(test, points=points, extra_credit=extra, comment=comment)
 
 
@@ -188,7 +190,7 @@ def changed_answers(engine: Engine, result: SubmissionResult) -> set[tuple[str, 
     return {
         (t.notebook, t.id)
         for t in result.tests
-        if t.manual and (t.notebook, t.id) in known and known[(t.notebook, t.id)] != t.checksum
+        if t.checksum and (t.notebook, t.id) in known and known[(t.notebook, t.id)] != t.checksum
     }
 
 
@@ -197,7 +199,7 @@ def remember_answers(engine: Engine, result: SubmissionResult) -> None:
 
     with Session(engine) as s, s.begin():
         for t in result.tests:
-            if t.manual:
+            if t.checksum:  # every hand-graded answer, written or left blank
                 s.merge(
                     ManualAnswer(
                         week=result.assignment,

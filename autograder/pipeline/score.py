@@ -105,8 +105,11 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
                 answered, _ = determine_grade(cell)
             except Exception:
                 answered = None
-            if answered == 0:
-                return result(0.0, "failed", t(lang, "test_no_answer"))
+            if answered == 0:  # nothing written: 0 points, nothing to grade by hand
+                return replace(
+                    result(0.0, "failed", t(lang, "test_no_answer")),
+                    checksum=_answer_checksum(cell),
+                )
         return replace(
             result(0.0, "manual", t(lang, "test_manual")),
             manual="pending",

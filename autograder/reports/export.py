@@ -134,6 +134,7 @@ def course_rows(
         *[w.week for w in weeks],
         "total",
         "max_total",
+        "provisional",  # weeks whose score can still change (hand grading), ';'-separated
     ]
     max_total = sum(w.max_score for w in weeks)
     by_week = {w.week: {s.login: s for s in w.students} for w in weeks}
@@ -147,16 +148,20 @@ def course_rows(
             "section": entry.section if entry else "",
         }
         total = 0.0
+        provisional = []
         for w in weeks:
             s = by_week[w.week].get(login)
             r = s.result if s else None
             if r is not None and r.status == "graded":
                 row[w.week] = fmt(r.score, digits=4)
                 total += r.score
+                if r.provisional:
+                    provisional.append(w.week)
             else:
                 row[w.week] = ""
         row["total"] = fmt(total, digits=4)
         row["max_total"] = fmt(max_total, digits=4)
+        row["provisional"] = ";".join(provisional)
         rows.append(row)
     return columns, rows
 
