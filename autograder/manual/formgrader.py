@@ -52,7 +52,11 @@ def formgrader_launch(
     folder = formgrader_dir(course)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
-    (folder / "nbgrader_config.py").write_text(nbgrader_config_file(course), encoding="utf-8")
+    exchange = folder / "exchange"
+    exchange.mkdir(exist_ok=True)
+    (folder / "nbgrader_config.py").write_text(
+        nbgrader_config_file(course, exchange=exchange), encoding="utf-8"
+    )
     course.workspace.mkdir(parents=True, exist_ok=True)
     prime_nbgrader_db(course.db_url)
     chosen = token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(32)
