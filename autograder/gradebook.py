@@ -114,10 +114,15 @@ class GradebookStore:
 
     def results(self, week: str) -> list[SubmissionResult]:
         """Every recorded result of `week`, with the hand grades laid over (`with_hand_grades`)."""
+        return self.with_hand_grades(week, self.recorded_results(week))
+
+    def recorded_results(self, week: str) -> list[SubmissionResult]:
+        """Every recorded result of `week` as recorded: the autograded part only. What a
+        writer changes and records again (never a result with hand grades laid over,
+        which would copy them into the autograded scores)."""
         with Session(self.engine) as s:
             rows = s.scalars(select(ResultRecord).where(ResultRecord.week == week)).all()
-            recorded = [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
-        return self.with_hand_grades(week, recorded)
+            return [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
 
     def result(self, week: str, login: str) -> SubmissionResult | None:
         """The recorded result of (week, login) with its hand grades."""
@@ -136,7 +141,8 @@ class GradebookStore:
 
         if not results:
             return results
-        hand = read_hand_grades(self.engine, week)
+        single = results[0].student if len(results) == 1 else None
+        hand = read_hand_grades(self.engine, week, login=single)
         out = []
         for result in results:
             grades, comments = hand.for_student(result.student)

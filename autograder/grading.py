@@ -354,6 +354,11 @@ def _finish(
             max_score=result.max_score,
             problems=(f"the result could not be recorded: {type(exc).__name__}: {exc}"[:300],),
         )
+    if result.status == "graded":  # what every reader sees: with the hand grades
+        try:
+            result = store.with_hand_grades(result.assignment, [result])[0]
+        except Exception:  # reading them back is for display only; the record stands
+            log.exception("hand grades of %s/%s not read", result.assignment, result.student)
     (report.errors if result.status == "error" else report.graded).append(result)
     if on_done:
         on_done(result.student, result)

@@ -185,7 +185,10 @@ def test_regrade_keeps_an_unchanged_answer_and_flags_a_changed_one(course: Cours
         ],
     )
     # unchanged answers, forced regrade: the hand scores stay
-    grade_week(course, WEEK, runner=ProcessRunner(), jobs=2, force=True)
+    regrade = grade_week(course, WEEK, runner=ProcessRunner(), jobs=2, force=True)
+    assert {r.student: r.score for r in regrade.graded}["alice"] == 3  # what the CLI prints
+    recorded = {r.student: r for r in GradebookStore(course).recorded_results(WEEK)}
+    assert recorded["alice"].score == 1  # the record keeps the autograded part only
     results = {r.student: r for r in GradebookStore(course).results(WEEK)}
     written = next(t for t in results["alice"].tests if t.id == CELL)
     assert written.manual == "graded" and written.points == 2 and written.comment == "만점"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -58,8 +58,9 @@ def _models() -> Any:
     return api
 
 
-def read_hand_grades(engine: Engine, week: str) -> WeekHandGrades:
-    """Every hand score, extra credit and grader's comment of `week`: two queries."""
+def read_hand_grades(engine: Engine, week: str, *, login: str | None = None) -> WeekHandGrades:
+    """Every hand score, extra credit and grader's comment of `week` (of one student when
+    `login` is given): two queries."""
     api = _models()
 
     def joins(query: Any, row: Any) -> Any:
@@ -74,6 +75,7 @@ def read_hand_grades(engine: Engine, week: str) -> WeekHandGrades:
             .join(api.Assignment, api.SubmittedAssignment.assignment_id == api.Assignment.id)
             .join(api.Student, api.SubmittedAssignment.student_id == api.Student.id)
             .where(api.Assignment.name == week)
+            .where(true() if login is None else api.Student.id == login)
         )
 
     cell = api.BaseCell
