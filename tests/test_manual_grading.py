@@ -305,3 +305,44 @@ def test_a_blank_answer_scored_by_hand_then_filled_in_asks_for_review(course: Co
     now = GradebookStore(course).result(WEEK, "carol")
     assert now is not None and now.provisional
     assert next(t for t in now.tests if t.id == CELL).manual == "review"
+
+
+def test_inert_notebook_keeps_text_and_images_only() -> None:
+    from autograder.manual.autograded import inert_notebook
+
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("x")
+    code.metadata["autograder"] = {"role": "student"}
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="hi"),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": "<script>steal()</script>", "text/plain": "ok", "image/png": "iVBO"},
+        ),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "steal()"}),
+        nbformat.v4.new_output("execute_result", data={"image/svg+xml": "<svg onload=x>"}),
+    ]
+    md = nbformat.v4.new_markdown_cell("<img src=x onerror=steal()> & **bold**")
+    nb.cells = [code, md]
+    out = inert_notebook(nb)
+    kinds = [sorted(o.get("data", {"stream": 1})) for o in out.cells[0].outputs]
+    assert kinds == [["stream"], ["image/png", "text/plain"]]
+    assert "autograder" not in out.cells[0].metadata
+    assert out.cells[1].source == "&lt;img src=x onerror=steal()> &amp; **bold**"
+
+
+def test_hand_grades_apply_once_however_often_they_are_laid_over(course: Course) -> None:
+    from autograder.manual.grades import HandGrade, apply_manual
+
+    recorded = GradebookStore(course).recorded_results(WEEK)
+    alice = next(r for r in recorded if r.student == "alice")
+    grades = {(WEEK, CELL): HandGrade(manual_score=9.0, extra_credit=1.0, needs_manual_grade=False)}
+    comments = {(WEEK, CELL): "좋음", (WEEK, "accuracy"): "코드가 깔끔합니다"}
+    once = apply_manual(alice, grades, comments)
+    twice = apply_manual(once, grades, comments)
+    assert once == twice and once.score == 1 + 2 + 1  # the hand score is capped at the cell's 2
+    assert once.comments == (("accuracy", "코드가 깔끔합니다"),)
+    back = apply_manual(
+        once, {(WEEK, CELL): HandGrade(None, 0.0, True)}, {}
+    )  # the score taken back in formgrader: pending again
+    assert back.score == 1 and back.pending_points == 2 and back.comments == ()
