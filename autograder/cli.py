@@ -438,6 +438,7 @@ def _register_optional() -> None:
     for module in (
         "autograder.commands.github",
         "autograder.commands.image",
+        "autograder.commands.manual",
         "autograder.commands.report",
         "autograder.commands.serve",
         "autograder.commands.similarity",

@@ -54,3 +54,9 @@ class RunnerUnavailableError(InfrastructureError):
 
 class GitHubError(InfrastructureError):
     """GitHub refused or failed after retries."""
+
+
+class ManualGradeError(AutograderError):
+    """A hand grade cannot be entered (no such submission or cell, points out of range)."""
+
+    exit_code = 2

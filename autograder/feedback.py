@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import Course
-from autograder.results import SubmissionResult
+from autograder.results import SubmissionResult, TestResult
 from gpu_runner.textsafe import display_text
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,11 @@ TEXT: dict[str, dict[str, Any]] = {
     "ko": {
         "title": "{title} 채점 결과",
         "score": "**점수: {score:g} / {max:g}**",
+        "provisional": "**잠정 점수**: 수동 채점 {pending:g}점이 아직 채점 대기 중입니다. 최종 점수는 바뀔 수 있습니다.",
+        "review": "**잠정 점수**: 수동 채점한 답안이 다시 제출되어 교수자가 다시 확인할 예정입니다.",
+        "pending": "{points:g}점 채점 대기",
+        "extra": "가산점 +{points:g}",
+        "comments": "### 채점자 의견",
         "tests": "### 테스트",
         "col": "| 항목 | 결과 | 점수 | 설명 |\n|---|---|---|---|",
         "metrics": "### 모델 성능 기준",
@@ -36,6 +41,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "timeout": "⏱️ 시간 초과",
             "not_run": "⏭️ 실행 안 됨",
             "manual": "📝 수동 채점",
+            "manual_graded": "📝 채점 완료",
+            "manual_review": "📝 재확인 중",
         },
         "your": "내 모델",
         "target": "목표",
@@ -46,6 +53,13 @@ TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "title": "{title}: grading result",
         "score": "**Score: {score:g} / {max:g}**",
+        "provisional": "**Provisional score**: {pending:g} points of hand-graded answers are "
+        "still pending. The final score may change.",
+        "review": "**Provisional score**: a hand-graded answer changed since it was graded; "
+        "the instructor will look at it again.",
+        "pending": "{points:g} points pending",
+        "extra": "extra credit +{points:g}",
+        "comments": "### Grader's comments",
         "tests": "### Tests",
         "col": "| item | result | points | details |\n|---|---|---|---|",
         "metrics": "### Model thresholds",
@@ -62,6 +76,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "timeout": "⏱️ timeout",
             "not_run": "⏭️ not run",
             "manual": "📝 manual",
+            "manual_graded": "📝 graded by hand",
+            "manual_review": "📝 to be reviewed",
         },
         "your": "your model",
         "target": "target",
@@ -91,6 +107,21 @@ def inert(text: str, *, limit: int = 500, in_table: bool = False) -> str:
     return f"`{flat}`"
 
 
+def _test_row(test: TestResult, tx: dict[str, Any]) -> str:
+    name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
+    status = test.status if not test.manual or test.pending else f"manual_{test.manual}"
+    if test.pending:
+        points = tx["pending"].format(points=test.max_points)
+    else:
+        points = f"{test.points:g} / {test.max_points:g}"
+    if test.extra_credit:
+        points += " (" + tx["extra"].format(points=test.extra_credit) + ")"
+    return (
+        f"| {name} | {tx['status'].get(status, test.status)} | "
+        f"{points} | {inert(test.message, in_table=True)} |"
+    )
+
+
 def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
     tx = TEXT.get(language, TEXT["en"])
     lines = [f"## {tx['title'].format(title=title or result.assignment)}", ""]
@@ -99,16 +130,21 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
         lines += [f"- {inert(p)}" for p in result.problems]
         return "\n".join(lines + ["", tx["footer"]]) + "\n"
     lines += [tx["score"].format(score=result.score, max=result.max_score), ""]
+    if result.pending_points:
+        lines += [tx["provisional"].format(pending=result.pending_points), ""]
+    elif result.provisional:
+        lines += [tx["review"], ""]
     if result.submitted_at:
         lines += [tx["late"].format(when=result.submitted_at), ""]
     if result.tests:
         lines += [tx["tests"], "", tx["col"]]
         for test in result.tests:
-            name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
-            lines.append(
-                f"| {name} | {tx['status'].get(test.status, test.status)} | "
-                f"{test.points:g} / {test.max_points:g} | {inert(test.message, in_table=True)} |"
-            )
+            lines.append(_test_row(test, tx))
+        lines.append("")
+    comments = [(t.id, t.comment) for t in result.tests if t.comment] + list(result.comments)
+    if comments:
+        lines += [tx["comments"], ""]
+        lines += [f"- {inert(cell)}: {inert(text, limit=2000)}" for cell, text in comments]
         lines.append("")
     if result.metrics:
         lines += [tx["metrics"], ""]

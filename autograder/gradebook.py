@@ -60,6 +60,18 @@ class PendingRecord(Base):
     result_json: Mapped[str] = mapped_column(Text)
 
 
+class ManualAnswer(Base):
+    """The nbgrader checksum of a hand-graded answer cell as last graded
+    (`autograder.manual.grades`: a regrade keeps a hand score while it is unchanged)."""
+
+    __tablename__ = "ag_manual_answer"
+    week: Mapped[str] = mapped_column(String(200), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), primary_key=True)
+    notebook: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cell: Mapped[str] = mapped_column(String(200), primary_key=True)
+    checksum: Mapped[str] = mapped_column(String(64))
+
+
 def engine_for(url: str) -> Engine:
     if url not in _ENGINES:
         if url.startswith("sqlite:///"):
@@ -101,15 +113,41 @@ class GradebookStore:
             return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def results(self, week: str) -> list[SubmissionResult]:
+        """Every recorded result of `week`, with the hand grades laid over (`with_hand_grades`)."""
+        return self.with_hand_grades(week, self.recorded_results(week))
+
+    def recorded_results(self, week: str) -> list[SubmissionResult]:
+        """Every recorded result of `week` as recorded: the autograded part only. What a
+        writer changes and records again (never a result with hand grades laid over,
+        which would copy them into the autograded scores)."""
         with Session(self.engine) as s:
             rows = s.scalars(select(ResultRecord).where(ResultRecord.week == week)).all()
             return [SubmissionResult.from_dict(json.loads(r.result_json)) for r in rows]
 
     def result(self, week: str, login: str) -> SubmissionResult | None:
-        """The recorded result of (week, login): the source of truth."""
+        """The recorded result of (week, login) with its hand grades."""
         with Session(self.engine) as s:
             row = s.get(ResultRecord, (week, login))
-            return SubmissionResult.from_dict(json.loads(row.result_json)) if row else None
+            recorded = SubmissionResult.from_dict(json.loads(row.result_json)) if row else None
+        return self.with_hand_grades(week, [recorded])[0] if recorded else None
+
+    def with_hand_grades(
+        self, week: str, results: list[SubmissionResult]
+    ) -> list[SubmissionResult]:
+        """`results` with the scores and comments entered by hand in nbgrader's tables
+        (formgrader, `autograder manual`): the recorded result holds the autograded part,
+        nbgrader's rows the hand-graded part; readers see both."""
+        from autograder.manual.grades import apply_manual, read_hand_grades
+
+        if not results:
+            return results
+        single = results[0].student if len(results) == 1 else None
+        hand = read_hand_grades(self.engine, week, login=single)
+        out = []
+        for result in results:
+            grades, comments = hand.for_student(result.student)
+            out.append(apply_manual(result, grades, comments))
+        return out
 
     def result_texts(self, week: str) -> dict[str, str]:
         """login -> the stored result JSON, for the whole week: one query."""
@@ -169,11 +207,28 @@ class GradebookStore:
         if result.status == "graded":
             self._save_nbgrader(result)
 
+    def _submitted_timestamp(self, result: SubmissionResult) -> datetime | None:
+        """The submission time as formgrader compares it: nbgrader's reading of the stored
+        submission's ``timestamp.txt`` (else the result's), so formgrader lists it as graded."""
+        from nbgrader.utils import parse_utc
+
+        from autograder.submissions import TIMESTAMP_FILE
+
+        path = self.course.submission_dir(result.assignment, result.student) / TIMESTAMP_FILE
+        try:
+            stamp: datetime | None = parse_utc(path.read_text(encoding="utf-8").strip())
+            return stamp
+        except (OSError, ValueError, OverflowError):
+            pass
+        return datetime.fromisoformat(result.submitted_at) if result.submitted_at else None
+
     def _save_nbgrader(self, result: SubmissionResult) -> None:
         import warnings
 
         from nbgrader.api import Gradebook, MissingEntry
         from sqlalchemy.exc import SAWarning
+
+        from autograder.manual.grades import changed_answers, remember_answers
 
         if self._nbgrader_gb is None:  # one engine per store, not one per result
             self._nbgrader_gb = Gradebook(self.course.db_url)
@@ -181,18 +236,28 @@ class GradebookStore:
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own autoflush notices
             gb.update_or_create_student(result.student)
             kwargs = {}
-            if result.submitted_at:
-                kwargs["timestamp"] = datetime.fromisoformat(result.submitted_at)
+            stamp = self._submitted_timestamp(result)
+            if stamp is not None:
+                kwargs["timestamp"] = stamp
             gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+            changed = changed_answers(self.engine, result)
             for test in result.tests:
                 try:
                     grade = gb.find_grade(test.id, test.notebook, result.assignment, result.student)
                 except MissingEntry:
                     continue
                 if test.status == "manual":
+                    # as nbgrader's SaveAutoGrades, except that a hand score survives a
+                    # regrade of the same answer (and asks for review when it changed)
                     grade.auto_score = None
-                    grade.needs_manual_grade = True
+                    if grade.manual_score is None or (test.notebook, test.id) in changed:
+                        grade.needs_manual_grade = True
                 else:
                     grade.auto_score = test.points
-                    grade.needs_manual_grade = False
+                    by_hand = grade.manual_score is not None and bool(test.checksum)
+                    if by_hand and (test.notebook, test.id) in changed:
+                        grade.needs_manual_grade = True  # a scored answer was blanked
+                    elif not by_hand:
+                        grade.needs_manual_grade = False
             gb.db.commit()
+        remember_answers(self.engine, result)  # after nbgrader's rows: a crash re-compares

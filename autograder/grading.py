@@ -19,6 +19,7 @@ from datetime import datetime
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
 from autograder.i18n import t
+from autograder.manual.autograded import write_autograded
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.evaluate import ScoredModel, evaluate_models
@@ -149,6 +150,23 @@ def grade_files(
     step is a bug of ours and gives status "error". The exported models are scored
     by `evaluator` (default: `evaluator_for(runner)`: a fresh container for a
     sandboxed runner, a subprocess for trusted mode)."""
+    return _grade_files(
+        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems,
+        evaluator=evaluator,
+    )[0]  # fmt: skip
+
+
+def _grade_files(
+    ctx: WeekContext,
+    *,
+    login: str,
+    files: dict[str, bytes],
+    runner: Runner,
+    meta: SubmissionMeta | None = None,
+    problems: list[str] | None = None,
+    evaluator: Evaluator | None = None,
+) -> tuple[SubmissionResult, RunOutput | None]:
+    """`grade_files`, with the run's output (the executed notebooks) when there is one."""
     digest = ""
     try:
         digest = content_hash(files)
@@ -158,7 +176,7 @@ def grade_files(
         if not output.runtime_s:
             output = output.with_runner(output.runner or runner.name, time.monotonic() - started)
         output, scored = _evaluate(ctx, output, runner, prepared.job, evaluator)
-        return score_run(
+        result = score_run(
             ctx,
             login=login,
             output=output,
@@ -169,10 +187,34 @@ def grade_files(
             violations=prepared.violations,
             scored=scored,
         )
+        return result, output
     except Exception as exc:  # a bug of ours in a step: this student only
         return error_result(
             ctx, week=ctx.week.name, login=login, exc=exc, language=ctx.language, digest=digest
-        )
+        ), None
+
+
+def _grade_for_formgrader(
+    ctx: WeekContext,
+    *,
+    login: str,
+    files: dict[str, bytes],
+    runner: Runner,
+    meta: SubmissionMeta | None,
+    problems: list[str],
+) -> SubmissionResult:
+    """Grade one stored submission and put its executed notebooks in nbgrader's autograded
+    folder (what formgrader opens), before the result is recorded; a failure to write
+    them is logged and never changes the grade."""
+    result, output = _grade_files(
+        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
+    )
+    if output is not None and result.status == "graded":
+        try:
+            write_autograded(ctx.course, week=ctx.week.name, login=login, output=output)
+        except Exception:
+            log.exception("autograded notebooks of %s/%s not written", ctx.week.name, login)
+    return result
 
 
 def _execute(job: Job, runner: Runner) -> RunOutput:
@@ -315,7 +357,7 @@ def grade_week(
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
                 pool.submit(
-                    grade_files,
+                    _grade_for_formgrader,
                     ctx,
                     login=login,
                     files=files,
@@ -360,6 +402,11 @@ def _finish(
             max_score=result.max_score,
             problems=(f"the result could not be recorded: {type(exc).__name__}: {exc}"[:300],),
         )
+    if result.status == "graded":  # what every reader sees: with the hand grades
+        try:
+            result = store.with_hand_grades(result.assignment, [result])[0]
+        except Exception:  # reading them back is for display only; the record stands
+            log.exception("hand grades of %s/%s not read", result.assignment, result.student)
     (report.errors if result.status == "error" else report.graded).append(result)
     if on_done:
         on_done(result.student, result)

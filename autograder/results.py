@@ -37,6 +37,10 @@ def _notes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 TEST_STATUSES = ("passed", "failed", "error", "timeout", "not_run", "manual")
+#: where a hand-graded cell stands (``TestResult.manual``): "" for an autograded cell;
+#: "pending" (no score yet), "graded" (scored by hand), "review" (scored, but the
+#: answer changed since: the score is kept until the grader looks again)
+MANUAL_STATES = ("", "pending", "graded", "review")
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,24 @@ class TestResult:
     status: str  # one of TEST_STATUSES
     hidden: bool = False
     message: str = ""
+    # hand grading (a compatible superset of the contract: written only when set)
+    manual: str = ""  # one of MANUAL_STATES
+    extra_credit: float = 0.0
+    comment: str = ""  # the grader's comment (formgrader or `autograder manual`)
+    checksum: str = ""  # nbgrader checksum of a hand-graded answer cell (blank ones too)
 
     def __post_init__(self) -> None:
-        _normalize(self, rendered={"message": MESSAGE_CHARS, "id": 200, "notebook": 200})
+        _normalize(
+            self,
+            rendered={"message": MESSAGE_CHARS, "id": 200, "notebook": 200, "comment": 2000},
+        )
+
+    @property
+    def pending(self) -> bool:
+        return self.manual == "pending"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "notebook": self.notebook,
             "points": float(self.points),
@@ -64,6 +80,15 @@ class TestResult:
             "hidden": self.hidden,
             "message": self.message,
         }
+        if self.manual:
+            data["manual"] = self.manual
+        if self.extra_credit:
+            data["extra_credit"] = float(self.extra_credit)
+        if self.comment:
+            data["comment"] = self.comment
+        if self.checksum:
+            data["checksum"] = self.checksum
+        return data
 
 
 @dataclass(frozen=True)
@@ -130,13 +155,37 @@ class SubmissionResult:
     runner: str = ""
     content_hash: str = ""
     assignment_version: str = ""
+    #: the grader's comments on cells that are not graded: (cell, text)
+    comments: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         _normalize(self, rendered={"student": 100, "assignment": 200})
         object.__setattr__(self, "problems", _notes(tuple(self.problems)))
         object.__setattr__(self, "flags", _notes(tuple(self.flags)))
+        object.__setattr__(
+            self,
+            "comments",
+            tuple((display_text(c, 200), display_text(x, 2000)) for c, x in self.comments),
+        )
+
+    @property
+    def pending_points(self) -> float:
+        """Points of hand-graded cells nobody has scored yet."""
+        return float(sum(t.max_points for t in self.tests if t.manual == "pending"))
+
+    @property
+    def provisional(self) -> bool:
+        """The score can still change: a hand-graded cell is pending or to be reviewed."""
+        return self.status == "graded" and any(
+            t.manual in ("pending", "review") for t in self.tests
+        )
 
     def to_dict(self) -> dict[str, Any]:
+        manual: dict[str, Any] = {}
+        if any(t.manual for t in self.tests):
+            manual = {"provisional": self.provisional, "pending_points": self.pending_points}
+        if self.comments:
+            manual["comments"] = [{"cell": c, "comment": x} for c, x in self.comments]
         return {
             "schema_version": SCHEMA_VERSION,
             "assignment": self.assignment,
@@ -157,6 +206,7 @@ class SubmissionResult:
             "runner": self.runner,
             "content_hash": self.content_hash,
             "assignment_version": self.assignment_version,
+            **manual,
         }
 
     @classmethod
@@ -180,4 +230,5 @@ class SubmissionResult:
             runner=data.get("runner", ""),
             content_hash=data.get("content_hash", ""),
             assignment_version=data.get("assignment_version", ""),
+            comments=tuple((str(c["cell"]), str(c["comment"])) for c in data.get("comments", [])),
         )

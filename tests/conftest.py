@@ -47,7 +47,8 @@ def demo_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     root = tmp_path_factory.mktemp("course") / "demo"
     shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".autograder", "assignments", "__pycache__"))
     course = Course(root)
-    release_week(course, "demo01")
+    for week in course.week_names():  # demo01, and demo02 (a hand-graded written answer)
+        release_week(course, week)
     return course
 
 
@@ -57,7 +58,8 @@ def fresh_course(tmp_path: Path) -> Course:
     root = tmp_path / "demo"
     shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".autograder", "assignments", "__pycache__"))
     course = Course(root)
-    release_week(course, "demo01")
+    for week in course.week_names():  # demo01, and demo02 (a hand-graded written answer)
+        release_week(course, week)
     return course
 
 

@@ -39,7 +39,7 @@ def test_demo_runs_from_an_absolute_path_without_the_environment_on_path(tmp_pat
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
-    assert len(list((out / ".autograder" / "feedback").rglob("*.md"))) == 4
+    assert len(list((out / ".autograder" / "feedback").rglob("*.md"))) == 8  # 4 x demo01, demo02
     with sqlite3.connect(out / ".autograder" / "gradebook.db") as db:
         assert db.execute("select version_num from alembic_version").fetchall() == [
             (nbgrader_alembic_head(),)

@@ -57,8 +57,10 @@ HIDDEN_SOURCE = ("assert squares(0)", "assert mean([-1, 1])", 'count_words("") =
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Course:
     root = tmp_path_factory.mktemp("reports") / "demo"
-    shutil.copytree(
-        DEMO, root, ignore=shutil.ignore_patterns(".autograder", "assignments", "__pycache__")
+    shutil.copytree(  # demo01 only (demo02's hand-graded answer: tests/test_manual_grading.py)
+        DEMO,
+        root,
+        ignore=shutil.ignore_patterns(".autograder", "assignments", "__pycache__", "demo02"),
     )
     (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     toml = root / "course.toml"
@@ -433,6 +435,7 @@ def test_export_course_csv_and_course_report(graded: Course) -> None:
         WEEK,
         "total",
         "max_total",
+        "provisional",
     ]
     rows = {row["login"]: row for row in reader}
     results = _results(graded)
@@ -468,14 +471,14 @@ def _status_rows(output: str) -> dict[str, list[str]]:
 
 def test_status_table(graded: Course) -> None:
     rows = _status_rows(_cli(graded, "status", WEEK))
-    # student, name, collected, status, score, late, feedback, problems, flags
+    # student, name, collected, status, score, late, feedback, problems, flags, comments
     assert set(rows) == {"alice", "bob", "carol", "dave", "eve", "frank", "gina"}
-    assert rows["alice"] == ["alice", "김앨리스", "✓", "채점됨", "6/6", "", "게시됨 #7", "", ""]
+    assert rows["alice"] == ["alice", "김앨리스", "✓", "채점됨", "6/6", "", "게시됨 #7", "", "", ""]
     assert rows["bob"][6] == "대기"
     assert rows["carol"][6:8] == ["없음", "1"]
     assert rows["dave"][4:6] == ["4.8/6", "1일 9시간"]
     assert rows["frank"][7] == "1"  # the damaged notebook
-    assert rows["gina"] == ["gina", "최지나", "✗", "미제출", "", "", "없음", "", ""]
+    assert rows["gina"] == ["gina", "최지나", "✗", "미제출", "", "", "없음", "", "", ""]
     english = _status_rows(_cli(graded, "status", WEEK, "--language", "en"))
     assert english["alice"][3:7] == ["graded", "6/6", "", "posted #7"]
     assert english["bob"][6] == "pending" and english["dave"][5] == "1d 9h"

@@ -44,6 +44,9 @@ class WeekContext:
     probe_inputs: dict[str, bytes] = field(default_factory=dict)
     #: notebook -> grade_id -> nbgrader checksum of the released locked cell
     release_checksums: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: notebook -> grade_id -> nbgrader checksum of the source's test cell (with its hidden
+    #: tests): the instructor's own source, graded as a reference check, holds these
+    source_test_checksums: dict[str, dict[str, str]] = field(default_factory=dict)
     #: one nbgrader Gradebook shared by every sanitize of a batch (None: one per call);
     #: set by `grade_week` only when there is something to grade
     source_gradebook: Any = None
@@ -81,6 +84,22 @@ def _graded_cells(path: Path, notebook: str) -> dict[str, GradedCell]:
             hint=hint.group(1).strip() if hint else "",
         )
     return cells
+
+
+def _source_test_checksums(week: Week) -> dict[str, dict[str, str]]:
+    from nbgrader.utils import compute_checksum
+
+    sums: dict[str, dict[str, str]] = {}
+    for name in week.notebooks:
+        nb = nbformat.read(week.source_dir / name, as_version=4)
+        sums[name.removesuffix(".ipynb")] = {
+            c.metadata["nbgrader"]["grade_id"]: compute_checksum(c)
+            for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")
+            and c.metadata["nbgrader"].get("grade_id")
+        }
+    return sums
 
 
 def _release_checksums(course: Course, week: Week) -> dict[str, dict[str, str]]:
@@ -148,4 +167,5 @@ def load_week_context(course: Course, week_name: str, *, sync: bool = True) -> W
         threshold_points=sum(t.points for t in week.config.thresholds),
         probe_inputs=inputs,
         release_checksums=_release_checksums(course, week),
+        source_test_checksums=_source_test_checksums(week),
     )

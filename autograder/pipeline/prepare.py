@@ -57,8 +57,16 @@ def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> Noteboo
     return normalize_notebook(nb, name=name, lang=lang, problems=problems)
 
 
-def _modified_locked_cells(nb: NotebookNode, checksums: dict[str, str], lang: str) -> list[str]:
-    """Locked cells whose content differs from the release (sanitize restores them)."""
+def _modified_locked_cells(
+    nb: NotebookNode,
+    checksums: dict[str, str],
+    lang: str,
+    source_tests: dict[str, str] | None = None,
+) -> list[str]:
+    """Locked cells whose content differs from the release (sanitize restores them).
+
+    A test cell may also equal the source's (with its hidden tests): that is the
+    instructor's own source graded as a reference check, not a modification."""
     from nbgrader.utils import compute_checksum
 
     problems = []
@@ -66,8 +74,9 @@ def _modified_locked_cells(nb: NotebookNode, checksums: dict[str, str], lang: st
         meta = cell.get("metadata", {}).get("nbgrader", {})
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
         if grade_id in checksums:
+            allowed = {checksums[grade_id], (source_tests or {}).get(grade_id)}
             try:
-                changed = compute_checksum(cell) != checksums[grade_id]
+                changed = compute_checksum(cell) not in allowed
             except Exception:
                 changed = True
             if changed:
@@ -146,7 +155,12 @@ def prepare_job(
             else None
         )
         if nb is not None:
-            problems += _modified_locked_cells(nb, ctx.release_checksums.get(notebook_id, {}), lang)
+            problems += _modified_locked_cells(
+                nb,
+                ctx.release_checksums.get(notebook_id, {}),
+                lang,
+                ctx.source_test_checksums.get(notebook_id, {}),
+            )
             try:
                 nb, report = sanitize_notebook(
                     nb,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import nbformat
@@ -75,6 +76,17 @@ def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | N
     return f"{kind}: {hint}" if kind else hint
 
 
+def _answer_checksum(cell: NotebookNode) -> str:
+    """nbgrader's checksum of a hand-graded answer: a regrade keeps a score given by hand
+    only while this stays the same (`autograder.manual.grades`)."""
+    from nbgrader.utils import compute_checksum
+
+    try:
+        return str(compute_checksum(cell))
+    except Exception:  # damaged metadata: never equal to a stored checksum
+        return ""
+
+
 def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
     from nbgrader.utils import determine_grade
 
@@ -95,9 +107,16 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
                 answered, _ = determine_grade(cell)
             except Exception:
                 answered = None
-            if answered == 0:
-                return result(0.0, "failed", t(lang, "test_no_answer"))
-        return result(0.0, "manual", t(lang, "test_manual"))
+            if answered == 0:  # nothing written: 0 points, nothing to grade by hand
+                return replace(
+                    result(0.0, "failed", t(lang, "test_no_answer")),
+                    checksum=_answer_checksum(cell),
+                )
+        return replace(
+            result(0.0, "manual", t(lang, "test_manual")),
+            manual="pending",
+            checksum=_answer_checksum(cell),
+        )
     if status is CellStatus.TIMEOUT:
         return result(0.0, "timeout", t(lang, "test_timeout"))
     if status is CellStatus.NOT_RUN:
@@ -228,8 +247,6 @@ def apply_rules(
     tests: list[TestResult], violations: list[Violation], lang: str
 ) -> list[TestResult]:
     """A broken "by hand" rule: the tests it names score zero and say why."""
-    from dataclasses import replace
-
     broken = {test: v for v in reversed(violations) for test in v.tests}
     return [
         replace(
@@ -237,6 +254,7 @@ def apply_rules(
             points=0.0,
             status="failed",
             message=t(lang, "test_rule_violated", rule=broken[r.id].rule, where=broken[r.id].where),
+            manual="",
         )
         if r.id in broken
         else r

@@ -97,10 +97,11 @@ def render_course_html(
             "section": tx("section"),
             "total": tx("total"),
             "max_total": tx("max_score"),
+            "provisional": tx("provisional"),
         }.get(c, c)
         for c in columns
     ]
-    numeric = set(columns[4:])
+    numeric = set(columns[4:]) - {"provisional"}
     parts.append(
         h.section(
             tx("gradebook"),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from autograder.course import Course
 from autograder.reports.data import StudentWeek, WeekData, course_roster, gather_week
 from autograder.reports.html import fmt
-from autograder.reports.stats import penalty_points, raw_score
+from autograder.reports.stats import grader_comments, penalty_points, raw_score
 
 NBGRADER_COLUMNS = (
     "assignment",
@@ -45,6 +45,10 @@ OUR_COLUMNS = (
     "flags",
     "similarity_max",  # highest pair score with anyone (autograder similarity)
     "similar_to",  # partners of flagged pairs, ';'-separated
+    "provisional",  # "yes" while hand-graded cells are pending or to be reviewed
+    "pending_points",  # points of hand-graded cells nobody has scored yet
+    "extra_credit",  # given by hand (included in raw_score and score)
+    "grader_comments",  # the grader's comments, "cell: text" joined by " | "
 )
 
 
@@ -99,6 +103,10 @@ def _week_row(s: StudentWeek, data: WeekData, metric_ids: Sequence[str]) -> dict
         "run_status": r.run_status if r else "",
         "problems": str(len(r.problems)) if r else "",
         "flags": str(len(r.flags)) if r else "",
+        "provisional": "yes" if graded and r and r.provisional else "",
+        "pending_points": fmt(r.pending_points, digits=4) if graded and r else "",
+        "extra_credit": fmt(sum(t.extra_credit for t in r.tests), digits=4) if graded and r else "",
+        "grader_comments": " | ".join(f"{c}: {x}" for c, x in grader_comments(r)) if r else "",
     }
     metrics = {m.id: m for m in r.metrics} if r else {}
     for mid in metric_ids:
@@ -126,6 +134,7 @@ def course_rows(
         *[w.week for w in weeks],
         "total",
         "max_total",
+        "provisional",  # weeks whose score can still change (hand grading), ';'-separated
     ]
     max_total = sum(w.max_score for w in weeks)
     by_week = {w.week: {s.login: s for s in w.students} for w in weeks}
@@ -139,16 +148,20 @@ def course_rows(
             "section": entry.section if entry else "",
         }
         total = 0.0
+        provisional = []
         for w in weeks:
             s = by_week[w.week].get(login)
             r = s.result if s else None
             if r is not None and r.status == "graded":
                 row[w.week] = fmt(r.score, digits=4)
                 total += r.score
+                if r.provisional:
+                    provisional.append(w.week)
             else:
                 row[w.week] = ""
         row["total"] = fmt(total, digits=4)
         row["max_total"] = fmt(max_total, digits=4)
+        row["provisional"] = ";".join(provisional)
         rows.append(row)
     return columns, rows
 

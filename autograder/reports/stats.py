@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from autograder.i18n import MESSAGES
 from autograder.reports.data import WeekData
+from autograder.reports.text import label
 from autograder.results import SubmissionResult
 
 
@@ -24,6 +25,7 @@ class ScoreSummary:
     missing: int
     late: int
     flagged: int
+    provisional: int  # graded, with hand-graded cells pending or to be reviewed
     mean: float | None
     median: float | None
     stdev: float | None
@@ -149,6 +151,7 @@ def summarise(data: WeekData) -> ScoreSummary:
         missing=sum(1 for s in data.students if s.state == "missing"),
         late=sum(1 for r in data.graded if is_late(r)),
         flagged=len(reviews(data)),
+        provisional=sum(1 for r in data.graded if r.provisional),
         mean=statistics.fmean(scores) if scores else None,
         median=statistics.median(scores) if scores else None,
         stdev=statistics.pstdev(scores) if scores else None,
@@ -160,9 +163,14 @@ def summarise(data: WeekData) -> ScoreSummary:
 
 def pass_rates(data: WeekData) -> list[PassRate]:
     """Per test, in notebook order: how many graded submissions passed it."""
+    by_hand = {
+        (t.notebook, t.id) for r in data.graded for t in r.tests if t.manual or t.status == "manual"
+    }
     order: dict[tuple[str, str], list] = {}
     for result in data.graded:
         for test in result.tests:
+            if (test.notebook, test.id) in by_hand:
+                continue  # hand-graded (`manual_progress`): never a pass rate
             order.setdefault((test.notebook, test.id), []).append(test)
     rates = []
     for (notebook, test_id), tests in order.items():
@@ -179,6 +187,42 @@ def pass_rates(data: WeekData) -> list[PassRate]:
             )
         )
     return rates
+
+
+@dataclass(frozen=True)
+class ManualProgress:
+    """A hand-graded cell across the week: scored, still pending, to be reviewed."""
+
+    id: str
+    notebook: str
+    max_points: float
+    graded: int
+    pending: int
+    review: int
+    mean_points: float | None  # over the scored ones
+
+
+def manual_progress(data: WeekData) -> list[ManualProgress]:
+    found: dict[tuple[str, str], list] = {}
+    for result in data.graded:
+        for test in result.tests:
+            if test.manual:
+                found.setdefault((test.notebook, test.id), []).append(test)
+    out = []
+    for (notebook, cell), tests in found.items():
+        scored = [t.points for t in tests if t.manual in ("graded", "review")]
+        out.append(
+            ManualProgress(
+                id=cell,
+                notebook=notebook,
+                max_points=max(t.max_points for t in tests),
+                graded=sum(1 for t in tests if t.manual == "graded"),
+                pending=sum(1 for t in tests if t.manual == "pending"),
+                review=sum(1 for t in tests if t.manual == "review"),
+                mean_points=statistics.fmean(scored) if scored else None,
+            )
+        )
+    return out
 
 
 def metric_series(data: WeekData) -> list[MetricSeries]:
@@ -201,7 +245,7 @@ def metric_series(data: WeekData) -> list[MetricSeries]:
     ]
 
 
-def reviews(data: WeekData) -> list[Review]:
+def reviews(data: WeekData, *, language: str = "en") -> list[Review]:
     """Submissions an instructor should look at: integrity flags, grading errors, edited tests."""
     out = []
     for result in data.results:
@@ -209,14 +253,26 @@ def reviews(data: WeekData) -> list[Review]:
         if result.status == "error":
             reasons += list(result.problems)
         reasons += [p for p in result.problems if problem_reason(p) == "cell_modified"]
+        reasons += [
+            label(language, "manual_review_reason", cell=t.id)
+            for t in result.tests
+            if t.manual == "review"
+        ]
         if reasons:
             out.append(Review(result.student, tuple(dict.fromkeys(reasons))))
     return sorted(out, key=lambda r: r.login.lower())
 
 
 def raw_score(result: SubmissionResult) -> float:
-    """Points before penalties (nbgrader's raw score)."""
-    return float(sum(t.points for t in result.tests) + sum(m.points for m in result.metrics))
+    """Points before penalties, extra credit included (nbgrader's raw score)."""
+    return float(
+        sum(t.points + t.extra_credit for t in result.tests) + sum(m.points for m in result.metrics)
+    )
+
+
+def grader_comments(result: SubmissionResult) -> list[tuple[str, str]]:
+    """(cell, comment) entered by hand, graded cells first."""
+    return [(t.id, t.comment) for t in result.tests if t.comment] + list(result.comments)
 
 
 def penalty_points(result: SubmissionResult) -> float:

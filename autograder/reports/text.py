@@ -85,6 +85,20 @@ LABELS: dict[str, dict[str, str]] = {
     "on_time": {"ko": "정시", "en": "on time"},
     "yes": {"ko": "예", "en": "yes"},
     "no": {"ko": "아니요", "en": "no"},
+    # hand grading
+    "comments": {"ko": "채점자 의견", "en": "grader's comments"},
+    "manual_grading": {"ko": "수동 채점", "en": "Hand grading"},
+    "manual_graded": {"ko": "채점 완료", "en": "graded"},
+    "manual_pending": {"ko": "채점 대기", "en": "pending"},
+    "manual_review": {"ko": "재확인 필요", "en": "to review"},
+    "provisional_count": {"ko": "잠정 점수", "en": "provisional scores"},
+    "provisional": {"ko": "잠정", "en": "provisional"},
+    "pending_points": {"ko": "{points}점 대기", "en": "{points} pts pending"},
+    "manual_review_reason": {
+        "ko": "{cell}: 수동 채점 후 답안이 바뀌었습니다",
+        "en": "{cell}: answer changed since it was graded by hand",
+    },
+    "no_manual": {"ko": "수동 채점 문항이 없습니다.", "en": "No hand-graded cells."},
     # failure reasons
     "reason_timeout": {"ko": "시간 초과", "en": "timeout"},
     "reason_memory": {"ko": "메모리 초과", "en": "memory limit"},

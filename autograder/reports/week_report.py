@@ -21,6 +21,8 @@ from autograder.reports.fonts import find_cjk_font
 from autograder.reports.plots import Plot, PlotStyle, week_plots
 from autograder.reports.stats import (
     failure_counts,
+    grader_comments,
+    manual_progress,
     metric_series,
     pass_rates,
     penalty_points,
@@ -96,14 +98,26 @@ def _student_row(
         h.Cell(format_late(r.late_seconds, tx.language) if r else "", css="late"),
         h.num(raw_score(r)) if graded and r else h.Cell(""),
         h.num(penalty_points(r)) if graded and r else h.Cell(""),
-        h.num(r.score) if graded and r else h.Cell(""),
+        _score_cell(r, tx) if graded and r else h.Cell(""),
         h.num(data.max_score),
         h.num(r.runtime_s, digits=1) if r else h.Cell(""),
         h.Cell(str(len(r.problems)) if r else "", numeric=True),
         h.Cell(str(len(r.flags)) if r else "", numeric=True),
         tx(f"fb_{s.feedback.state}")
         + (f" #{s.feedback.issue_number}" if s.feedback.issue_number else ""),
+        "; ".join(f"{c}: {x}" for c, x in grader_comments(r)) if r else "",
     ]
+
+
+def _score_cell(r: SubmissionResult, tx: Labels) -> h.Cell:
+    """The score, marked provisional while hand-graded cells are pending or to review."""
+    cell = h.num(r.score)
+    if not r.provisional:
+        return cell
+    note = tx("provisional")
+    if r.pending_points:
+        note += ", " + tx("pending_points", points=f"{r.pending_points:g}")
+    return h.Cell(f"{cell.text} ({note})", numeric=True, css="provisional")
 
 
 def _row_class(s: StudentWeek) -> str:
@@ -150,6 +164,7 @@ def render_week_html(
         (tx("missing"), h.Cell(str(summary.missing), numeric=True)),
         (tx("late_count"), h.Cell(str(summary.late), numeric=True)),
         (tx("flagged_count"), h.Cell(str(summary.flagged), numeric=True)),
+        (tx("provisional_count"), h.Cell(str(summary.provisional), numeric=True)),
         (tx("mean"), h.num(summary.mean)),
         (tx("median"), h.num(summary.median)),
         (tx("stdev"), h.num(summary.stdev)),
@@ -200,6 +215,37 @@ def render_week_html(
             anchor="tests",
         )
     )
+
+    progress = manual_progress(data)
+    if progress:
+        parts.append(
+            h.section(
+                tx("manual_grading"),
+                h.table(
+                    [
+                        tx("test"),
+                        tx("points"),
+                        tx("manual_graded"),
+                        tx("manual_pending"),
+                        tx("manual_review"),
+                        tx("avg_points"),
+                    ],
+                    [
+                        [
+                            h.Cell(p.id),
+                            h.num(p.max_points),
+                            h.Cell(str(p.graded), numeric=True),
+                            h.Cell(str(p.pending), numeric=True),
+                            h.Cell(str(p.review), numeric=True),
+                            h.num(p.mean_points),
+                        ]
+                        for p in progress
+                    ],
+                    table_id="manual",
+                ),
+                anchor="manual",
+            )
+        )
 
     series = metric_series(data)
     if series:
@@ -260,7 +306,7 @@ def render_week_html(
         )
     )
 
-    flagged = reviews(data)
+    flagged = reviews(data, language=language)
     parts.append(
         h.section(
             tx("review"),
@@ -295,6 +341,7 @@ def render_week_html(
                     tx("problems"),
                     tx("flags"),
                     tx("feedback"),
+                    tx("comments"),
                 ],
                 [_student_row(s, data, tx, links) for s in data.students],
                 table_id="students",

@@ -185,7 +185,7 @@ def apply_flags(course: Course, week: str, similarity: WeekSimilarity) -> list[s
 
     store = GradebookStore(course)
     changed = flag_results(
-        store.results(week), similarity.flagged_logins(), language=course.config.language
+        store.recorded_results(week), similarity.flagged_logins(), language=course.config.language
     )
     for result in changed:
         save_result(course, store, result)
