@@ -36,8 +36,11 @@ def render() -> str:
     from autograder.cli import cli
 
     parts = [HEADER]
+    # every command as the real CLI builds it: the root's settings (-h/--help) inherited,
+    # so the help option click caches on each command is the same whoever builds it first
+    settings = {**cli.context_settings, **{"terminal_width": 100, "max_content_width": 100}}
     for path, command in _walk(cli, ["autograder"]):
-        ctx = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = click.Context(command, info_name=" ".join(path), **settings)
         title = " ".join(path)
         parts.append(f"\n## `{title}`\n\n```text\n{command.get_help(ctx)}\n```\n")
     return "".join(parts)
