@@ -53,6 +53,7 @@ from gpu_runner.bridge.relay import kernel_setup_code, run_in_kernel
 from gpu_runner.exports import clear_entry, export_error_text, export_source, read_artifact_file
 from gpu_runner.job import (
     EXPORT_SUFFIX,
+    ROLE_KEY,
     CellRun,
     CellStatus,
     Job,
@@ -65,7 +66,6 @@ from gpu_runner.job import (
 
 TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
 KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
-ROLE_KEY = "autograder"
 KERNEL_SETUP_TIMEOUT_S = 60.0
 
 

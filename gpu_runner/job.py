@@ -17,6 +17,9 @@ from typing import Any
 from gpu_runner.textsafe import valid_json, valid_text
 
 SCHEMA_VERSION = 1
+#: cell metadata key holding the role the host gives each cell of a graded notebook:
+#: {"role": "test" | "setup" | "student"}; the executor routes cells by it
+ROLE_KEY = "autograder"
 
 
 class CellStatus(StrEnum):

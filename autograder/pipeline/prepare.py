@@ -24,7 +24,7 @@ from autograder.nbgrader_adapter import sanitize_notebook
 from autograder.pipeline.context import WeekContext
 from autograder.pipeline.normalize import normalize_notebook
 from autograder.pipeline.rules import Violation, check_rules
-from gpu_runner.job import Job, Probe, Resources
+from gpu_runner.job import ROLE_KEY, Job, Probe, Resources
 
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 MAX_EXTRA_FILE_BYTES = 20 * 1024 * 1024
@@ -104,9 +104,6 @@ def _find_notebooks(
     for name in missing:
         problems.append(t(lang, "problem_notebook_missing", notebook=name))
     return found
-
-
-ROLE_KEY = "autograder"
 
 
 def assign_roles(nb: NotebookNode, ctx: WeekContext, notebook_id: str) -> NotebookNode:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 
 from autograder.config import Rule
+from gpu_runner.job import ROLE_KEY
 
 #: calls that reach names a static check cannot see
 DYNAMIC_CALLS = frozenset(
@@ -178,7 +179,7 @@ def code_cells(nb: NotebookNode) -> Iterable[tuple[int, str, str]]:
         if cell.cell_type != "code":
             continue
         number += 1
-        meta = cell.get("metadata", {}).get("autograder", {})
+        meta = cell.get("metadata", {}).get(ROLE_KEY, {})
         role = meta.get("role", "student") if isinstance(meta, dict) else "student"
         yield number, role, cell.source
 

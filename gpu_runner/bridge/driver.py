@@ -52,7 +52,6 @@ class TrustedTests:
                 env=self.env,
                 cwd=self.cwd,
                 limit=LINE_LIMIT,
-                start_new_session=False,
             )
             self._replayed = 0
         return self._proc
