@@ -138,7 +138,130 @@ def week03() -> None:
     print(table("model", auc, list(seeds), "{:.4f}"))
 
 
-WEEKS = {"week03": week03}
+def _rmse(p: np.ndarray, y: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((np.asarray(p, dtype=float) - y) ** 2)))
+
+
+def week07() -> None:
+    import keras
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.neighbors import KNeighborsRegressor
+
+    gen = load_module("week07", "make_hidden")
+    a = gen.make()
+    window = gen.WINDOW
+    train = a["series"][:3200]
+    X = np.lib.stride_tricks.sliding_window_view(train[:-1], window)
+    y = train[window:]
+    Xh, yh = a["fc_X"].astype(np.float64), a["fc_y"]
+    fc: dict[str, list[float]] = {}
+    mu, sd = float(train.mean()), float(train.std())
+    for seed in (0, 1, 2):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential(
+            [keras.Input(shape=(window, 1)), keras.layers.LSTM(32), keras.layers.Dense(1)]
+        )
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=3e-3), loss="mse")
+        model.fit(
+            ((X - mu) / sd)[..., None],
+            (y - mu) / sd,
+            epochs=15,
+            batch_size=64,
+            validation_split=0.1,
+            verbose=0,
+        )
+        pred = model.predict(((Xh - mu) / sd)[..., None], verbose=0)[:, 0] * sd + mu
+        fc.setdefault("**reference** LSTM(32), 15 epochs (keras seeds 0/1/2)", []).append(
+            _rmse(pred, yh)
+        )
+    rate = float(np.median(np.diff(train)))
+    step = Xh[:, -1] + rate
+    baselines = {
+        "naive: last value": Xh[:, -1],
+        "rule: last + median hourly rise, reset to 0.5 at >= 10": np.where(step >= 10, 0.5, step),
+        "Ridge on the 48-window (linear AR)": Ridge(1.0).fit(X, y).predict(Xh),
+        "k-NN (10) on the last 8 values": KNeighborsRegressor(10)
+        .fit(X[:, -8:], y)
+        .predict(Xh[:, -8:]),
+    }
+    for k in (1, 3, 8, 48):
+        boost = HistGradientBoostingRegressor(random_state=0).fit(X[:, -k:], y)
+        baselines[f"gradient boosting on the last {k} values"] = boost.predict(Xh[:, -k:])
+    for name, pred in baselines.items():
+        fc[name] = [_rmse(pred, yh)]
+    print("### forecast_rmse (RMSE on the hidden tank series, lower is better)\n")
+    for name, values in fc.items():
+        print(f"| {name} | " + " / ".join(f"{v:.3f}" for v in values) + f" | {max(values):.3f} |")
+
+    sentences, labels = a["train"]
+    hidden, hidden_y = a["hidden_text"]
+    text: dict[str, list[float]] = {}
+    vocab = len(gen.VOCAB) + 1
+    for seed in (0, 1, 2):
+        keras.utils.set_random_seed(seed)
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(gen.MAX_LEN,), dtype="int32"),
+                keras.layers.Embedding(vocab, 16, mask_zero=True),
+                keras.layers.GRU(32),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy")
+        model.fit(gen.encode(sentences), labels, epochs=10, batch_size=64, verbose=0)
+        proba = model.predict(a["text_X"], verbose=0)[:, 0]
+        text.setdefault("**reference** GRU(32), 10 epochs (keras seeds 0/1/2)", []).append(
+            float(np.mean((proba >= 0.5) == hidden_y))
+        )
+    bags = {
+        "bag of words, presence only, logistic regression": (CountVectorizer(binary=True), "lr"),
+        "bag of words, presence only, gradient boosting": (CountVectorizer(binary=True), "gb"),
+        "bag of words, counts, gradient boosting": (CountVectorizer(), "gb"),
+        "1-3-grams, logistic regression": (CountVectorizer(ngram_range=(1, 3)), "lr"),
+        "1-3-grams (presence, min_df 3), gradient boosting": (
+            CountVectorizer(ngram_range=(1, 3), binary=True, min_df=3),
+            "gb",
+        ),
+    }
+    for name, (vec, kind) in bags.items():
+        A, B = vec.fit_transform(sentences), vec.transform(hidden)
+        if kind == "gb":
+            clf = HistGradientBoostingClassifier(random_state=0).fit(A.toarray(), labels)
+            pred = clf.predict(B.toarray())
+        else:
+            pred = LogisticRegression(max_iter=3000).fit(A, labels).predict(B)
+        text[name] = [float(np.mean(pred == hidden_y))]
+    onehot = np.eye(vocab)[gen.encode(sentences)].reshape(len(sentences), -1)
+    hot_h = np.eye(vocab)[a["text_X"]].reshape(len(hidden), -1)
+    text["positional one-hot, logistic regression"] = [
+        float(
+            np.mean(
+                LogisticRegression(max_iter=3000).fit(onehot, labels).predict(hot_h) == hidden_y
+            )
+        )
+    ]
+    pos, neg = set(gen.POSITIVE), set(gen.NEGATIVE)
+
+    def last_adjective(s: str, flip: bool) -> int:
+        words = s.split()
+        adj = [w for w in words if w in pos or w in neg][-1]
+        negated = flip and ("not" in words or "never" in words)
+        return int((adj in pos) != negated)
+
+    for name, flip in [
+        ("rule: polarity of the last adjective", False),
+        ("rule: last adjective, flipped if not/never anywhere", True),
+    ]:
+        pred = np.array([last_adjective(s, flip) for s in hidden])
+        text[name] = [float(np.mean(pred == hidden_y))]
+    print("\n### review_accuracy (accuracy on 2000 fresh hidden reviews)\n")
+    for name, values in text.items():
+        print(f"| {name} | " + " / ".join(f"{v:.3f}" for v in values) + f" | {min(values):.3f} |")
+
+
+WEEKS = {"week03": week03, "week07": week07}
 
 
 def main(argv: list[str] | None = None) -> int:
