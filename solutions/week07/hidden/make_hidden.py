@@ -4,8 +4,10 @@ Deterministic: ``python make_hidden.py`` rewrites every file byte for byte. The 
 live here (``solutions/`` is never released) and draw from ``SECRET_SEED``; the release holds
 only the drawn public data and says what the data are like, not how they are made.
 
-- Water tank (hourly level): fills by ~0.5 per hour, drained to near empty when it reaches
-  10, plus sensor noise. ``data/series.csv`` 4000 hours; ``hidden/fc_X.npy`` (1200, 48)
+- Water tank (hourly level): emptied once a day at a fixed hour (the phase is random), filled
+  in between at a rate that changes from day to day (0.2-0.6 per hour), plus sensor noise.
+  The level says nothing about the hour, so the next drain is known only from how long ago
+  the last one was: the last few values (rules, boosting or k-NN on them) cannot know it. ``data/series.csv`` 4000 hours; ``hidden/fc_X.npy`` (1200, 48)
   windows of a fresh 1248-hour series and ``fc_y.npy`` their next values.
 - Reviews with a turn: "[opener] the A was [not|never] [0-2 intensifiers] ADJ but the B was
   [not|never] [0-2 intensifiers] ADJ [closer]". The verdict is the clause after "but" (its
@@ -42,12 +44,16 @@ VOCAB = sorted(
 
 
 def make_series(n: int, rng: np.random.Generator) -> np.ndarray:
-    level = rng.uniform(0.0, 10.0)
+    phase = rng.integers(24)
+    level = rng.uniform(0.0, 3.0)
+    rate = rng.uniform(0.2, 0.6)
     values = np.empty(n)
     for t in range(n):
-        level += 0.5 + 0.05 * rng.normal()
-        if level >= 10.0:
+        if (t + phase) % 24 == 0:  # emptied once a day at a fixed hour; a new day's inflow
             level = rng.uniform(0.0, 1.0)
+            rate = rng.uniform(0.2, 0.6)
+        else:
+            level += rate + 0.05 * rng.normal()
         values[t] = level
     return values + 0.1 * rng.normal(size=n)
 
