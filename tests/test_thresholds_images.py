@@ -100,7 +100,7 @@ def test_uniform_noise_fails_on_confidence(week8: Path) -> None:
     out = grade(week8, noise)
     assert out.value == 0.0 and out.points == 0.0
     assert out.details["inception_score"] < 3.5
-    assert out.message.startswith("품질 조건을 통과하지 못했습니다: 판별기의 평균 확신도 0.")
+    assert out.message.startswith("품질 조건을 통과하지 못했습니다: 판정기(채점용 숫자 분류기)의 평균 확신도 0.")
     assert "모드 붕괴" not in out.message and "복사" not in out.message
 
 

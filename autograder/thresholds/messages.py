@@ -195,7 +195,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "quality gates failed: {gates}",
     },
     "gate_confidence": {
-        "ko": "판별기의 평균 확신도 {value:.3f} < {limit:g} (숫자처럼 보이지 않습니다)",
+        "ko": "판정기(채점용 숫자 분류기)의 평균 확신도 {value:.3f} < {limit:g} (숫자처럼 보이지 않습니다)",
         "en": "judge's mean confidence {value:.3f} < {limit:g} (the samples do not look like digits)",
     },
     "gate_coverage": {
