@@ -42,6 +42,10 @@ class TrustedTests:
     def add_setup(self, source: str) -> None:
         self._setup.append(source)
 
+    async def start(self) -> None:
+        """Start the process now (a warm start, before the job), not at the first test."""
+        await self._start()
+
     async def _start(self) -> asyncio.subprocess.Process:
         if self._proc is None or self._proc.returncode is not None:
             self._proc = await asyncio.create_subprocess_exec(

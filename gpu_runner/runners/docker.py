@@ -1,5 +1,12 @@
 """DockerRunner: one fresh, locked-down container per job, through the docker SDK.
 
+Containers are started ahead of need (`gpu_runner.runners.warm_pool`): while
+jobs run, a background thread creates and starts the next ones with the
+executor in wait-for-job mode (`gpu_runner.warm`: imports done, kernel and
+test process booted); a job then only copies its files in. Each container
+still runs exactly one job and is removed after it, never reused; how many
+exist at once is capped by memory, cores and GPUs (`warm_limit`).
+
 The job's files go in with ``put_archive`` and the result comes out with
 ``get_archive`` (no bind mounts), so the daemon may be remote (``DOCKER_HOST``).
 What the container is allowed to do is decided by `gpu_runner.spec`; this
@@ -22,7 +29,8 @@ import socket
 import tarfile
 import threading
 import time
-from dataclasses import replace
+import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
@@ -39,8 +47,9 @@ from docker.errors import (  # type: ignore[import-not-found]
 from docker.types import DeviceRequest, LogConfig, Mount  # type: ignore[import-not-found]
 
 from gpu_runner.gpus import GpuLease, GpuRequestError, GpuSlots, detect_gpus, parse_devices
-from gpu_runner.job import Job, RunOutput, RunStatus, infra_error
+from gpu_runner.job import Job, Resources, RunOutput, RunStatus, infra_error
 from gpu_runner.runners.base import Runner, RunnerUnavailable, job_tar
+from gpu_runner.runners.warm_pool import WarmPool
 from gpu_runner.spec import (
     EXEC_HOME,
     JOB_DIR,
@@ -53,9 +62,12 @@ from gpu_runner.spec import (
     RUNNER_HASH_LABEL,
     RUNNER_LABEL,
     ContainerSpec,
+    SandboxShape,
     container_spec,
     runner_sources_hash,
+    sandbox_spec,
 )
+from gpu_runner.warm import READY_MARKER
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +114,32 @@ def create_kwargs(spec: ContainerSpec) -> dict[str, Any]:
     }
 
 
-def job_archive(job: Job) -> bytes:
-    """The /job volume's content: job files plus the executor's private folders."""
+SKELETON = [
+    (f"{JOB_DIR}/work", 0o755),
+    (RESULTS_DIR, 0o700),
+    (EXEC_HOME, 0o700),
+    (f"{EXEC_HOME}/runtime", 0o700),
+    (KERNELS_DIR, 0o755),
+]
+
+
+def skeleton_archive() -> bytes:
+    """The /job volume before its job is known: the executor's folders, an empty work/."""
+    now = int(time.time())
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for path, mode in SKELETON:
+            info = tarfile.TarInfo(f"./{path.removeprefix(f'{JOB_DIR}/')}")
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, mode, now
+            tar.addfile(info)
+    return buf.getvalue()
+
+
+def job_archive(job: Job, *, ready: bool = False) -> bytes:
+    """The /job volume's content: job files plus the executor's private folders.
+
+    `ready`: end with the marker a waiting executor looks for (`gpu_runner.warm`);
+    being the last member, it exists only once every file before it is complete."""
     now = int(time.time())
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -122,7 +158,62 @@ def job_archive(job: Job) -> bytes:
             for member in src.getmembers():
                 member.mtime = now
                 tar.addfile(member, src.extractfile(member) if member.isfile() else None)
+        if ready:
+            info = tarfile.TarInfo(f"./{READY_MARKER}")
+            info.size, info.mode, info.mtime = 0, 0o600, now
+            tar.addfile(info, io.BytesIO(b""))
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class WarmKey:
+    """Which jobs a started container fits: the same image and resources."""
+
+    image: str
+    resources: Resources
+
+
+@dataclass
+class Sandbox:
+    """A started container waiting for (or running) its one job."""
+
+    container: Any
+    spec: ContainerSpec
+    lease: GpuLease
+    started_at: float
+
+
+def machine_limits() -> tuple[int, int]:
+    """(cores, memory MB) of this machine."""
+    cores = os.cpu_count() or 1
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):
+        memory_mb = 4096
+    return cores, int(memory_mb)
+
+
+def warm_limit(
+    resources: Resources,
+    *,
+    cores: int,
+    memory_mb: int,
+    gpu_slots: int,
+    idle: int,
+    memory_share: float = 0.8,
+) -> int:
+    """How many containers of `resources` may exist at once (running and started ahead).
+
+    Memory: their caps together within `memory_share` of the machine's. Cores:
+    as many running as the cores hold, plus `idle` waiting (a waiting container
+    sleeps). GPUs: no more than the slots (a started container holds its lease).
+    """
+    by_memory = int(memory_mb * memory_share) // max(resources.memory_mb, 1)
+    by_cores = max(1, int(cores // max(resources.cpus, 0.01))) + idle
+    limit = min(by_memory, by_cores)
+    if resources.gpus > 0:
+        limit = min(limit, gpu_slots)
+    return max(1, limit)
 
 
 def _proc_start_ticks(pid: int) -> str:
@@ -189,7 +280,9 @@ class DockerRunner(Runner):
     jobs on one GPU; ``kill_grace_s`` is added to the job's total timeout
     before the container is killed; ``base_url`` names the daemon (default:
     the environment's DOCKER_HOST); ``allow_stale_image`` accepts an image
-    built from other gpu_runner sources.
+    built from other gpu_runner sources; ``warm`` is how many containers of
+    each kind are kept started ahead of need (0: none, each job starts its own
+    container when it comes; default 2), within `warm_limit`.
     """
 
     name = "docker"
@@ -208,6 +301,7 @@ class DockerRunner(Runner):
         gpu_wait_s: float | None = None,
         python: str = PYTHON,
         client: DockerClient | None = None,
+        warm: int = 2,
     ) -> None:
         self.image = image
         self._default_image = default_image
@@ -226,6 +320,14 @@ class DockerRunner(Runner):
         self.hostname = owner_host()
         self.owner = f"{self.hostname}:{os.getpid()}"
         self.owner_start = _proc_start_ticks(os.getpid())
+        self.warm = warm
+        self.pool: WarmPool[WarmKey, Sandbox] = WarmPool(
+            start=self._start_ahead,
+            discard=self._discard,
+            limit=self._warm_limit,
+            idle=max(warm, 0),
+            name="docker-warm",
+        )
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -274,6 +376,7 @@ class DockerRunner(Runner):
             self._prepared = True
 
     def close(self) -> None:
+        self.pool.close()
         with self._lock:
             if self._client is not None:
                 try:
@@ -348,20 +451,123 @@ class DockerRunner(Runner):
                 problem = self._image_problem(image)
             if problem:
                 return infra_error(job.job_id, problem, self.name)
-            lease, note = self._lease(job)
-        except (RunnerUnavailable, GpuRequestError, TimeoutError) as exc:
+            key, note = self._key(job, image)
+        except (RunnerUnavailable, GpuRequestError) as exc:
             return infra_error(job.job_id, str(exc), self.name)
         except (DockerException, requests.RequestException) as exc:
             return infra_error(job.job_id, f"Docker error: {exc}"[:1000], self.name)
+        sandbox = self.pool.take(key) if key is not None and self.warm > 0 else None
         try:
-            output = self._run_container(job, image=image, lease=lease)
+            if sandbox is not None and not self._still_waiting(sandbox):
+                self._retire(sandbox)
+                sandbox = None
+            if sandbox is None:
+                sandbox = self._start_for(job, image)
+            output = self._run_in(sandbox, job, image=image)
+        except (RunnerUnavailable, GpuRequestError, TimeoutError) as exc:
+            output = infra_error(job.job_id, str(exc), self.name)
         except (DockerException, requests.RequestException, OSError, ValueError) as exc:
             output = infra_error(job.job_id, f"Docker error: {exc}"[:1000], self.name)
         finally:
-            self.gpu_slots.release(lease)
+            if key is not None:
+                done = sandbox
+                self.pool.done(key, None if done is None else (lambda: self._retire(done)))
+            elif sandbox is not None:
+                self._retire(sandbox)
         if note and not output.message:
             output = replace(output, message=note)
         return output.with_runner(self.name, round(time.monotonic() - started, 3))
+
+    def _key(self, job: Job, image: str) -> tuple[WarmKey | None, str]:
+        """The kind of container `job` fits (None: it needs its own, e.g. Ray's GPUs)."""
+        wanted = job.resources.gpus
+        if wanted <= 0:
+            return WarmKey(image, job.resources), ""
+        if job.gpu_ids:  # an outer scheduler (Ray) assigned these devices: a container of its own
+            return None, ""
+        slots = self.gpu_slots
+        if not slots.devices and job.resources.gpu_optional:
+            cpu = replace(job.resources, gpus=0.0)
+            return WarmKey(image, cpu), "no GPU on this machine: ran on the CPU"
+        try:
+            slots.check(wanted)
+        except GpuRequestError as exc:
+            raise GpuRequestError(
+                f"{exc}; this week requires a GPU (gpu_optional = false): grade it on a "
+                "GPU machine or allow the CPU in assignment.toml"
+            ) from exc
+        return WarmKey(image, job.resources), ""
+
+    def _warm_limit(self, key: WarmKey) -> int:
+        cores, memory_mb = machine_limits()
+        slots = self.gpu_slots
+        count, per_job = slots.slots_for(key.resources.gpus) if key.resources.gpus > 0 else (0, 0)
+        gpu_slots = (len(slots.devices) * slots.jobs_per_gpu) // max(per_job * max(count, 1), 1)
+        return warm_limit(
+            key.resources, cores=cores, memory_mb=memory_mb, gpu_slots=gpu_slots, idle=self.warm
+        )
+
+    def _start_ahead(self, key: WarmKey) -> Sandbox | None:
+        """A container for the next job of `key`; None when no GPU slot is free now."""
+        lease = GpuLease()
+        if key.resources.gpus > 0:
+            try:
+                lease = self.gpu_slots.acquire(key.resources.gpus, timeout_s=0)
+            except TimeoutError:
+                return None
+        try:
+            return self._start(key.image, key.resources, lease)
+        except BaseException:
+            self.gpu_slots.release(lease)
+            raise
+
+    def _start_for(self, job: Job, image: str) -> Sandbox:
+        """A container started now, for `job` (no started one was ready)."""
+        lease, _ = self._lease(job)
+        try:
+            return self._start(image, job.resources, lease)
+        except BaseException:
+            self.gpu_slots.release(lease)
+            raise
+
+    def _start(self, image: str, resources: Resources, lease: GpuLease) -> Sandbox:
+        spec = self.spec_for_shape(
+            SandboxShape(
+                image=image,
+                resources=resources,
+                gpu_ids=lease.device_ids,
+                gpu_shared=lease.shared,
+                gpu_memory_fraction=lease.memory_fraction,
+            ),
+            slot=f"sandbox-{uuid.uuid4().hex[:16]}",
+        )
+        container = self.client.containers.create(**create_kwargs(spec))
+        try:
+            if not container.put_archive(JOB_DIR, skeleton_archive()):
+                raise DockerException("put_archive refused the job folders")
+            container.start()
+        except BaseException:
+            self._remove(container)
+            raise
+        return Sandbox(container=container, spec=spec, lease=lease, started_at=time.monotonic())
+
+    def _still_waiting(self, sandbox: Sandbox) -> bool:
+        """A started container is still running (not killed, not exited while it waited)."""
+        try:
+            sandbox.container.reload()
+        except (DockerException, requests.RequestException):
+            return False
+        return bool(sandbox.container.attrs.get("State", {}).get("Running"))
+
+    def _retire(self, sandbox: Sandbox) -> None:
+        """Remove a container after its job (or unused), then give its GPUs back."""
+        try:
+            self._remove(sandbox.container)
+        finally:
+            self.gpu_slots.release(sandbox.lease)
+
+    def _discard(self, sandbox: Sandbox) -> None:
+        self._retire(sandbox)
 
     def _lease(self, job: Job) -> tuple[GpuLease, str]:
         """The job's GPUs; CPU (with a note) when optional and the machine has none."""
@@ -374,13 +580,6 @@ class DockerRunner(Runner):
         slots = self.gpu_slots
         if not slots.devices and job.resources.gpu_optional:
             return GpuLease(), "no GPU on this machine: ran on the CPU"
-        try:
-            slots.check(wanted)
-        except GpuRequestError as exc:
-            raise GpuRequestError(
-                f"{exc}; this week requires a GPU (gpu_optional = false): grade it on a "
-                "GPU machine or allow the CPU in assignment.toml"
-            ) from exc
         return slots.acquire(wanted, timeout_s=self.gpu_wait_s), ""
 
     def spec_for(self, job: Job, *, image: str, lease: GpuLease) -> ContainerSpec:
@@ -396,25 +595,32 @@ class DockerRunner(Runner):
             python=self.python,
         )
 
-    def _run_container(self, job: Job, *, image: str, lease: GpuLease) -> RunOutput:
-        spec = self.spec_for(job, image=image, lease=lease)
+    def spec_for_shape(self, shape: SandboxShape, *, slot: str) -> ContainerSpec:
+        """A container that starts its executor and kernel, then waits for its job."""
+        return sandbox_spec(
+            shape,
+            slot=slot,
+            owner=self.owner,
+            owner_start=self.owner_start,
+            runner=self.name,
+            python=self.python,
+            wait=True,
+        )
+
+    def _run_in(self, sandbox: Sandbox, job: Job, *, image: str) -> RunOutput:
+        """Copy the job into its started container, wait for the result."""
+        spec, lease, container = sandbox.spec, sandbox.lease, sandbox.container
         inside = replace(
             job, env={**job.env, **spec.kernel_env}, gpu_ids=lease.device_ids, image=image
         )
-        container = None
-        try:
-            container = self.client.containers.create(**create_kwargs(spec))
-            if not container.put_archive(JOB_DIR, job_archive(inside)):
-                raise DockerException("put_archive refused the job files")
-            container.start()
-            limit = job.total_timeout_s + self.kill_grace_s
-            timed_out = self._wait(container, limit)
-            container.reload()
-            state = container.attrs.get("State", {})
-            return self._outcome(job, container, state, timed_out=timed_out)
-        finally:
-            if container is not None:
-                self._remove(container)
+        log.debug("job %s in container %s", job.job_id, spec.labels.get(JOB_LABEL))
+        if not container.put_archive(JOB_DIR, job_archive(inside, ready=True)):
+            raise DockerException("put_archive refused the job files")
+        limit = job.total_timeout_s + self.kill_grace_s
+        timed_out = self._wait(container, limit)
+        container.reload()
+        state = container.attrs.get("State", {})
+        return self._outcome(job, container, state, timed_out=timed_out)
 
     def _wait(self, container: Any, limit: float) -> bool:
         """Wait for the container to exit; kill it at `limit` seconds. True if killed."""
@@ -511,4 +717,13 @@ def _remove_quietly(container: Any) -> bool:
         return False
 
 
-__all__ = ["DEFAULT_IMAGE", "DockerRunner", "create_kwargs", "job_archive"]
+__all__ = [
+    "DEFAULT_IMAGE",
+    "DockerRunner",
+    "Sandbox",
+    "WarmKey",
+    "create_kwargs",
+    "job_archive",
+    "skeleton_archive",
+    "warm_limit",
+]
