@@ -226,6 +226,22 @@ def evaluator_for(runner: Runner, *, image: str) -> Evaluator:
     return ProcessEvaluator()
 
 
+def batch_evaluator(ctx: WeekContext, runner: Runner, *, jobs: int | None) -> Evaluator | None:
+    """One clean evaluator for a batch of `jobs` submissions; None when the week needs none.
+
+    Told what is coming, a container evaluator starts its containers (framework
+    imported) while the notebooks run; each still serves one submission only."""
+    kinds = tuple(
+        sorted({t.model.kind for t in ctx.week.config.thresholds if t.model.kind != "array"})
+    )
+    if not kinds:
+        return None
+    res = ctx.week.resources
+    evaluator = evaluator_for(runner, image=res.image or ctx.course.config.image)
+    evaluator.expect(memory_mb=res.memory_mb, cpus=res.cpus, kinds=kinds, jobs=jobs)
+    return evaluator
+
+
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:
     """Record `result` (see `autograder.recording`): derived stores first, the truth last."""
     record_result(course, store, result)
@@ -272,12 +288,15 @@ def grade_week(
     logins: list[str] | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_done: ProgressFn | None = None,
+    keep_runner: bool = False,
 ) -> BatchReport:
     """Grade every collected submission of `week`; one failure never stops the batch.
 
     Every step of one student (listing, hashing, grading, recording) is isolated: what
     fails gives that student a result and the batch goes on. Interrupted recordings of
-    an earlier run are finished first, so the cache never trusts a half-recorded one."""
+    an earlier run are finished first, so the cache never trusts a half-recorded one.
+    `keep_runner`: the caller prepared `runner` and closes it (a server grading push
+    after push keeps its containers started ahead and its fork server)."""
     started = time.monotonic()
     ctx = load_week_context(course, week)
     lang = ctx.language
@@ -310,8 +329,14 @@ def grade_week(
     workers = jobs or course.config.jobs or default_jobs(ctx.week.resources.memory_mb)
     if todo:  # nbgrader's import and engine: only when something is graded
         ctx.source_gradebook = open_source_gradebook(course)
-    runner.prepare()
+    if not keep_runner:
+        runner.prepare()
+    evaluator = None
     try:
+        if todo:
+            if not keep_runner:  # a batch of known size: start no more ahead than it needs
+                runner.expect(len(todo))
+            evaluator = batch_evaluator(ctx, runner, jobs=len(todo))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
                 pool.submit(
@@ -322,6 +347,7 @@ def grade_week(
                     runner=runner,
                     meta=meta,
                     problems=problems,
+                    evaluator=evaluator,
                 ): login
                 for login, files, meta, problems in todo
             }
@@ -335,7 +361,10 @@ def grade_week(
                         result = error_result(ctx, week=week, login=login, exc=exc, language=lang)
                     _finish(course, store, report, result, on_done)
     finally:
-        runner.close()
+        if evaluator is not None:
+            evaluator.close()
+        if not keep_runner:
+            runner.close()
     report.wall_s = round(time.monotonic() - started, 3)
     return report
 

@@ -42,6 +42,8 @@ RUNNER_LABEL = f"{LABEL_PREFIX}.runner"
 JOB_LABEL = f"{LABEL_PREFIX}.job"
 #: "<hostname>/pidns-<inode>:<pid>" of the coordinator process that started the container
 OWNER_LABEL = f"{LABEL_PREFIX}.owner"
+#: which runner object (of that process) started it: a process may hold several
+INSTANCE_LABEL = f"{LABEL_PREFIX}.instance"
 #: start time of that process (clock ticks since boot), against pid reuse
 OWNER_START_LABEL = f"{LABEL_PREFIX}.owner-start"
 #: image label: hash of the gpu_runner sources baked into the image
@@ -229,6 +231,7 @@ def sandbox_spec(
     runner: str = "docker",
     python: str = PYTHON,
     wait: bool = False,
+    instance: str = "",
 ) -> ContainerSpec:
     """The sandbox for one job of `shape`: pure, equal inputs give equal specs.
 
@@ -254,6 +257,8 @@ def sandbox_spec(
         OWNER_LABEL: owner,
         OWNER_START_LABEL: owner_start,
     }
+    if instance:
+        labels[INSTANCE_LABEL] = instance
     return ContainerSpec(
         image=shape.image,
         command=executor_command(python=python, wait=wait, kernel_env=kernel_env),

@@ -63,11 +63,22 @@ def _start_waiting(root: Path, kernel_env: dict[str, str]) -> subprocess.Popen[b
     ]  # fmt: skip
     return subprocess.Popen(
         [
-            sys.executable, "-m", "gpu_runner.executor",
-            "--job", str(root / "job"), "--results", str(root / "results"),
-            "--scratch", str(root / "scratch"), "--kernel-workdir", str(root / "kwork"),
-            "--kernel-argv", json.dumps(kernel),
-            "--wait-for-job", "--kernel-env", json.dumps(kernel_env),
+            sys.executable,
+            "-m",
+            "gpu_runner.executor",
+            "--job",
+            str(root / "job"),
+            "--results",
+            str(root / "results"),
+            "--scratch",
+            str(root / "scratch"),
+            "--kernel-workdir",
+            str(root / "kwork"),
+            "--kernel-argv",
+            json.dumps(kernel),
+            "--wait-for-job",
+            "--kernel-env",
+            json.dumps(kernel_env),
         ],  # fmt: skip
         stderr=subprocess.PIPE,
     )
@@ -236,3 +247,22 @@ def test_warm_limit_counts_memory_cores_and_gpus() -> None:
     assert warm_limit(big, cores=16, memory_mb=128000, gpu_slots=0, idle=2) == 10
     gpu = Resources(cpus=2, memory_mb=8192, gpus=0.25)
     assert warm_limit(gpu, cores=16, memory_mb=128000, gpu_slots=4, idle=2) == 4
+
+
+def test_a_batch_starts_no_more_ahead_than_jobs_still_to_come() -> None:
+    things = Things(delay=0.01)
+    pool: WarmPool[str, int] = WarmPool(
+        start=things.start, discard=things.discard, limit=lambda k: 10, idle=3
+    )
+    try:
+        pool.expect(2)
+        pool.want("k")
+        assert pool.wait_ready("k", 2, timeout=10)
+        time.sleep(0.3)
+        assert pool.ready_count("k") == 2  # not the 3 idle: only 2 jobs will come
+        assert pool.take("k") is not None and pool.take("k") is not None
+        time.sleep(0.3)
+        assert pool.ready_count("k") == 0 and len(things.started) == 2  # nothing wasted
+    finally:
+        pool.close()
+    assert things.discarded == []

@@ -321,6 +321,7 @@ class DockerRunner(Runner):
         self.owner = f"{self.hostname}:{os.getpid()}"
         self.owner_start = _proc_start_ticks(os.getpid())
         self.warm = warm
+        self.instance = uuid.uuid4().hex[:12]
         self.pool: WarmPool[WarmKey, Sandbox] = WarmPool(
             start=self._start_ahead,
             discard=self._discard,
@@ -375,6 +376,9 @@ class DockerRunner(Runner):
             self.gpu_slots  # noqa: B018 - detect the GPUs once, before any job
             self._prepared = True
 
+    def expect(self, jobs: int | None) -> None:
+        self.pool.expect(jobs)
+
     def close(self) -> None:
         self.pool.close()
         with self._lock:
@@ -413,10 +417,14 @@ class DockerRunner(Runner):
                 log.info("removed leftover container %s of %s", container.short_id, owner)
         return removed
 
-    def containers(self, job_id: str | None = None) -> list[Any]:
-        """This runner's containers on the daemon (all owners), optionally of one job."""
-        label = f"{JOB_LABEL}={job_id}" if job_id else f"{RUNNER_LABEL}={self.name}"
-        return list(self.client.containers.list(all=True, sparse=True, filters={"label": label}))
+    def containers(self, job_id: str | None = None, *, owner: str | None = None) -> list[Any]:
+        """This runner's containers on the daemon (all owners), of one slot or one owner."""
+        labels = [f"{RUNNER_LABEL}={self.name}"]
+        if job_id:
+            labels.append(f"{JOB_LABEL}={job_id}")
+        if owner:
+            labels.append(f"{OWNER_LABEL}={owner}")
+        return list(self.client.containers.list(all=True, sparse=True, filters={"label": labels}))
 
     def _image_problem(self, image: str) -> str | None:
         """Why `image` cannot be used (missing, stale), or None; cached per image."""
@@ -605,6 +613,7 @@ class DockerRunner(Runner):
             runner=self.name,
             python=self.python,
             wait=True,
+            instance=self.instance,
         )
 
     def _run_in(self, sandbox: Sandbox, job: Job, *, image: str) -> RunOutput:

@@ -68,12 +68,31 @@ class WarmPool(Generic[K, T]):
         self._in_use: Counter[K] = Counter()
         self._wanted: list[K] = []
         self._blocked_until: dict[K, float] = {}
+        self._expected: int | None = None
         self._retiring: list[Callable[[], None]] = []
         self._cond = threading.Condition()
         self._closed = False
         self._threads: list[threading.Thread] = []
 
     # -- the job's side --------------------------------------------------------------
+    def expect(self, jobs: int | None) -> None:
+        """`jobs` more will come (a batch's size): start no more ahead than that.
+
+        None: unknown (a server): keep `idle` ready for as long as the pool lives."""
+        with self._cond:
+            self._expected = jobs
+            self._cond.notify_all()
+
+    def want(self, key: K) -> None:
+        """Start items of `key` ahead now, before the first `take` asks for one."""
+        with self._cond:
+            if self._closed:
+                return
+            if key not in self._wanted:
+                self._wanted.append(key)
+            self._ensure_threads()
+            self._cond.notify_all()
+
     def take(self, key: K) -> T | None:
         """A started item of `key` (now counted in use), or None: the caller starts its own.
 
@@ -88,6 +107,8 @@ class WarmPool(Generic[K, T]):
             ready = self._ready.get(key)
             item = ready.pop(0) if ready else None
             self._in_use[key] += 1
+            if self._expected is not None:
+                self._expected = max(0, self._expected - 1)
             if item is None:
                 self.stats.misses += 1
             else:
@@ -142,6 +163,10 @@ class WarmPool(Generic[K, T]):
 
     def _next_key(self) -> K | None:
         now = time.monotonic()
+        if self._expected is not None:  # a batch: no more ahead than jobs still to come
+            ahead = sum(len(v) for v in self._ready.values()) + sum(self._starting.values())
+            if ahead >= self._expected:
+                return None
         for key in self._wanted:
             if self._blocked_until.get(key, 0.0) > now:
                 continue
@@ -226,6 +251,7 @@ class WarmPool(Generic[K, T]):
         with self._cond:
             self._threads = []
             self._closed = False
+            self._expected = None
 
 
 __all__ = ["PoolStats", "WarmPool"]
