@@ -54,3 +54,13 @@ class RunnerUnavailableError(InfrastructureError):
 
 class GitHubError(InfrastructureError):
     """GitHub refused or failed after retries."""
+
+
+class GitHubUnavailable(GitHubError):
+    """GitHub cannot be used right now: unreachable, or a rate limit is exhausted.
+
+    `wait_s` is how long GitHub asked us to wait (None: unknown, back off)."""
+
+    def __init__(self, message: str, *, wait_s: float | None = None) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
