@@ -243,6 +243,7 @@ def _spec(**requirements: object) -> ModelSpec:
             "floor": 0,
             "target": 1,
             "points": 1,
+            "inputs": {"X": "hidden/X.npy"},
             "model": {"variable": "model", "kind": "keras", "requirements": requirements},
         }  # fmt: skip
     ).model
@@ -292,7 +293,10 @@ def test_implausible_values_are_flagged_for_review() -> None:
     from autograder.i18n import t
     from autograder.pipeline.score import implausible
 
-    base = {"id": "auc", "metric": "roc_auc", "floor": 0.9, "target": 0.95, "points": 1}
+    base = {
+        "id": "auc", "metric": "roc_auc", "floor": 0.9, "target": 0.95, "points": 1,
+        "inputs": {"X": "hidden/X.npy"},
+    }  # fmt: skip
     model = {"variable": "clf", "kind": "sklearn"}
     flagged = Threshold.model_validate({**base, "model": model, "review_beyond": 0.999})
     assert implausible(flagged, 1.0, "higher") and not implausible(flagged, 0.996, "higher")
@@ -317,6 +321,7 @@ def test_export_refusals_become_messages_naming_the_variable() -> None:
             "floor": 0.5,
             "target": 0.9,
             "points": 1,
+            "inputs": {"X": "hidden/X.npy"},
             "model": {"variable": "model", "kind": "keras", "max_mb": 8},
         }  # fmt: skip
     )
