@@ -40,7 +40,7 @@ from measure import Measured, load_average, run_measured
 from autograder.course import Course
 from autograder.pipeline.context import load_week_context
 
-BENCH_IMAGE = "autograder-grading:bench"
+BENCH_IMAGE = os.environ.get("AUTOGRADER_BENCH_IMAGE", "autograder-grading:bench")
 NBGRADER_CONFIG = """\
 c = get_config()
 c.CourseDirectory.root = {root!r}

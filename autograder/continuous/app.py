@@ -6,6 +6,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+import requests
+from github import GithubException
+
 from autograder.continuous.intake import Intake
 from autograder.continuous.poller import Poller, PollReport
 from autograder.continuous.queue import WorkQueue
@@ -40,6 +43,7 @@ class Continuous:
 
         Progress goes to the log every `progress_every_s` seconds."""
         self.queue.recover()
+        self._learn_bot()
         last = [self.clock.time()]
 
         def progress(done: int, total: int, report: PollReport) -> None:
@@ -57,6 +61,21 @@ class Continuous:
         log.info("reconciliation: %s", report)
         self.reconciled.set()
         return report
+
+    def _learn_bot(self) -> None:
+        """Our own login, asked once at the start (tried once: failures are retried here)."""
+        if self.worker._bot is not None:
+            return
+        client = self.poller.client
+        try:
+            self.worker._bot = client.read(lambda: client.gh.get_user().login, "who am I")
+        except GitHubError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, requests.RequestException):
+                raise GitHubUnavailable(f"GitHub is unreachable: {exc}") from exc
+            if isinstance(cause, GithubException) and cause.status in (403, 429):
+                raise GitHubUnavailable(f"GitHub's rate limit is exhausted: {exc}") from exc
+            raise
 
     def reconcile_until_done(
         self, *, first_delay_s: float = 5.0, max_delay_s: float = 300.0
