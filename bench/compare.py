@@ -136,6 +136,8 @@ def run_autograder(course: Course, weeks: list[str], n: int, runner: str, jobs: 
     parts = []
     for week in weeks:
         cmd = ["autograder", "--course", str(course.root), "grade", week, "--runner", runner]
+        if runner == "docker":
+            cmd += ["--image", BENCH_IMAGE]
         parts.append(run_measured([*cmd, "--jobs", str(jobs), "--force"], env=tool_env()))
     return _sum(f"autograder ({runner})", parts, n)
 
