@@ -61,8 +61,7 @@ def course_for(root: Path, server: GitHubTestServer) -> Course:
     course = make_course(root / "course", weeks=(WEEK,))
     toml = course.root / "course.toml"
     toml.write_text(
-        toml.read_text()
-        + f'\n[github]\norg = "{server.world.org}"\napi_url = "{server.api_url}"\n'
+        toml.read_text() + f'\n[github]\norg = "{server.world.org}"\napi_url = "{server.api_url}"\n'
     )
     week = course.root / "solutions" / WEEK / "assignment.toml"
     future = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0).isoformat()

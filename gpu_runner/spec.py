@@ -144,7 +144,7 @@ def executor_command(
     *, python: str = PYTHON, wait: bool = False, kernel_env: Mapping[str, str] | None = None
 ) -> tuple[str, ...]:
     """The executor's command; `wait`: start the kernel first, then await the job's files."""
-    command = (
+    command: tuple[str, ...] = (
         python, "-m", "gpu_runner.executor",
         "--job", JOB_DIR,
         "--results", RESULTS_DIR,

@@ -110,9 +110,7 @@ def test_repeated_kill9_never_leaves_a_student_half_recorded(
         assert earned == (6.0 if int(login[1:]) % 3 else 3.0), login
     assert time.monotonic() - started < 240
     if runner == "docker":  # the killed coordinators' containers went at the next start
-        from gpu_runner.runners.docker import DockerRunner
-
-        from gpu_runner.runners.docker import _owner_alive
+        from gpu_runner.runners.docker import DockerRunner, _owner_alive
 
         observer = DockerRunner(image=IMAGE, gpus="none")
         labels = [c.attrs.get("Labels", {}) for c in observer.containers()]

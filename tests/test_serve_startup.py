@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from github_server import GitHubTestServer
 from test_watch import _spawn, _stop, env  # noqa: F401  (the fixture)
-from test_webhooks import SECRET, WEEK, Env, FakeGrader, _demo_course, deliver
+from test_webhooks import SECRET, Env, FakeGrader, _demo_course, deliver
 
 from autograder.github.clock import RealClock
 

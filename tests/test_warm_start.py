@@ -7,7 +7,6 @@ files are written only after its kernel started, as `put_archive` does in a cont
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
