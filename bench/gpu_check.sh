@@ -43,8 +43,7 @@ WHEELS=(
 )
 
 fetch() {
-  grep -qx '/.whl/' .git/info/exclude 2>/dev/null || echo /.whl/ >> .git/info/exclude
-  grep -qx '/.gpucheck/' .git/info/exclude 2>/dev/null || echo /.gpucheck/ >> .git/info/exclude
+  # .whl/ and .gpucheck/ are in .gitignore: they travel only when a device run carries them
   mkdir -p .whl
   for spec in "${WHEELS[@]}"; do
     python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \

@@ -80,9 +80,10 @@ def prepare(out: Path, weeks: list[str], copies: int) -> None:
     from autograder.pipeline.prepare import prepare_job
 
     course = Course(HERE.parent)
+    course.workspace.mkdir(parents=True, exist_ok=True)  # git-ignored: the gradebook
     out.mkdir(parents=True, exist_ok=True)
     for week in weeks:
-        ctx = load_week_context(course, week, sync=False)
+        ctx = load_week_context(course, week)
         ctx.source_gradebook = open_source_gradebook(course)
         import nbformat
 
