@@ -22,11 +22,8 @@ kill is a TIMEOUT, an OOM kill is MEMORY, and anything else is an
 
 from __future__ import annotations
 
-import io
 import logging
 import os
-import socket
-import tarfile
 import threading
 import time
 import uuid
@@ -44,17 +41,23 @@ from docker.errors import (  # type: ignore[import-not-found]
     ImageNotFound,
     NotFound,
 )
-from docker.types import DeviceRequest, LogConfig, Mount  # type: ignore[import-not-found]
 
 from gpu_runner.gpus import GpuLease, GpuRequestError, GpuSlots, detect_gpus, parse_devices
 from gpu_runner.job import Job, Resources, RunOutput, RunStatus, infra_error
-from gpu_runner.runners.base import Runner, RunnerUnavailable, job_tar
-from gpu_runner.runners.warm_pool import WarmPool
+from gpu_runner.runners.base import Runner, RunnerUnavailable
+from gpu_runner.runners.containers import (
+    create_kwargs,
+    job_archive,
+    owner_alive,
+    owner_host,
+    proc_start_ticks,
+    read_tar_file,
+    skeleton_archive,
+)
+from gpu_runner.runners.warm_pool import WarmPool, machine_limits, warm_limit
 from gpu_runner.spec import (
-    EXEC_HOME,
     JOB_DIR,
     JOB_LABEL,
-    KERNELS_DIR,
     OWNER_LABEL,
     OWNER_START_LABEL,
     PYTHON,
@@ -67,7 +70,6 @@ from gpu_runner.spec import (
     runner_sources_hash,
     sandbox_spec,
 )
-from gpu_runner.warm import READY_MARKER
 
 log = logging.getLogger(__name__)
 
@@ -75,94 +77,6 @@ DEFAULT_IMAGE = "autograder-grading:latest"
 KILL_GRACE_S = 30.0
 RESULT_LIMIT_BYTES = 512 * 2**20
 BUILD_HINT = "build it with `autograder image build` (see docker/README.md)"
-
-
-def create_kwargs(spec: ContainerSpec) -> dict[str, Any]:
-    """`ContainerSpec` -> keyword arguments of ``client.containers.create``."""
-    return {
-        "image": spec.image,
-        "command": list(spec.command),
-        "user": spec.user,
-        "working_dir": spec.working_dir,
-        "environment": dict(spec.env),
-        "labels": dict(spec.labels),
-        "mem_limit": f"{spec.mem_limit_mb}m",
-        "memswap_limit": f"{spec.memswap_limit_mb}m",
-        "nano_cpus": spec.nano_cpus,
-        "pids_limit": spec.pids_limit,
-        "tmpfs": dict(spec.tmpfs),
-        "mounts": [Mount(target=spec.volume, source=None, type="volume")],
-        "read_only": spec.read_only,
-        "network_mode": spec.network_mode,
-        "cap_drop": list(spec.cap_drop),
-        "cap_add": list(spec.cap_add),
-        "security_opt": list(spec.security_opt),
-        "init": spec.init,
-        "log_config": LogConfig(
-            type="json-file", config={"max-size": spec.log_max_size, "max-file": "1"}
-        ),
-        "device_requests": [
-            DeviceRequest(
-                driver=r.driver,
-                device_ids=list(r.device_ids),
-                capabilities=[list(c) for c in r.capabilities],
-            )
-            for r in spec.device_requests
-        ],
-        "stdin_open": False,
-        "tty": False,
-    }
-
-
-SKELETON = [
-    (f"{JOB_DIR}/work", 0o755),
-    (RESULTS_DIR, 0o700),
-    (EXEC_HOME, 0o700),
-    (f"{EXEC_HOME}/runtime", 0o700),
-    (KERNELS_DIR, 0o755),
-]
-
-
-def skeleton_archive() -> bytes:
-    """The /job volume before its job is known: the executor's folders, an empty work/."""
-    now = int(time.time())
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for path, mode in SKELETON:
-            info = tarfile.TarInfo(f"./{path.removeprefix(f'{JOB_DIR}/')}")
-            info.type, info.mode, info.mtime = tarfile.DIRTYPE, mode, now
-            tar.addfile(info)
-    return buf.getvalue()
-
-
-def job_archive(job: Job, *, ready: bool = False) -> bytes:
-    """The /job volume's content: job files plus the executor's private folders.
-
-    `ready`: end with the marker a waiting executor looks for (`gpu_runner.warm`);
-    being the last member, it exists only once every file before it is complete."""
-    now = int(time.time())
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for path, mode in [
-            (f"{JOB_DIR}/work", 0o755),
-            (RESULTS_DIR, 0o700),
-            (EXEC_HOME, 0o700),
-            (f"{EXEC_HOME}/runtime", 0o700),
-            (KERNELS_DIR, 0o755),
-        ]:
-            name = path.removeprefix(f"{JOB_DIR}/")
-            info = tarfile.TarInfo(f"./{name}")
-            info.type, info.mode, info.mtime = tarfile.DIRTYPE, mode, now
-            tar.addfile(info)
-        with tarfile.open(fileobj=io.BytesIO(job_tar(job, prefix=".")), mode="r") as src:
-            for member in src.getmembers():
-                member.mtime = now
-                tar.addfile(member, src.extractfile(member) if member.isfile() else None)
-        if ready:
-            info = tarfile.TarInfo(f"./{READY_MARKER}")
-            info.size, info.mode, info.mtime = 0, 0o600, now
-            tar.addfile(info, io.BytesIO(b""))
-    return buf.getvalue()
 
 
 @dataclass(frozen=True)
@@ -181,92 +95,6 @@ class Sandbox:
     spec: ContainerSpec
     lease: GpuLease
     started_at: float
-
-
-def machine_limits() -> tuple[int, int]:
-    """(cores, memory MB) of this machine."""
-    cores = os.cpu_count() or 1
-    try:
-        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
-    except (ValueError, OSError):
-        memory_mb = 4096
-    return cores, int(memory_mb)
-
-
-def warm_limit(
-    resources: Resources,
-    *,
-    cores: int,
-    memory_mb: int,
-    gpu_slots: int,
-    idle: int,
-    memory_share: float = 0.8,
-) -> int:
-    """How many containers of `resources` may exist at once (running and started ahead).
-
-    Memory: their caps together within `memory_share` of the machine's. Cores:
-    as many running as the cores hold, plus `idle` waiting (a waiting container
-    sleeps). GPUs: no more than the slots (a started container holds its lease).
-    """
-    by_memory = int(memory_mb * memory_share) // max(resources.memory_mb, 1)
-    by_cores = max(1, int(cores // max(resources.cpus, 0.01))) + idle
-    limit = min(by_memory, by_cores)
-    if resources.gpus > 0:
-        limit = min(limit, gpu_slots)
-    return max(1, limit)
-
-
-def _proc_start_ticks(pid: int) -> str:
-    """Start time of `pid` in clock ticks since boot ('' when unknown)."""
-    try:
-        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 - tiny file
-    except OSError:
-        return ""
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def owner_host() -> str:
-    """Who may judge whether an owner pid is alive: this host *and* this pid namespace.
-
-    Graders in two containers sharing one daemon (and perhaps a host name) see different
-    pids; a pid is only meaningful inside the namespace that issued it, so another
-    namespace's containers are never taken for leftovers."""
-    try:
-        namespace = os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        return socket.gethostname()
-    return f"{socket.gethostname()}/pidns-{namespace}"
-
-
-def _owner_alive(owner: str, start: str, hostname: str) -> bool:
-    """False only when we can tell the owning process is gone."""
-    host, _, pid_text = owner.rpartition(":")
-    if host != hostname or not pid_text.isdigit():
-        return True  # another machine's coordinator: not ours to judge
-    pid = int(pid_text)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    current = _proc_start_ticks(pid)
-    return not (start and current and current != start)
-
-
-def _read_tar_file(chunks: Any, limit: int) -> bytes:
-    data = io.BytesIO()
-    for chunk in chunks:
-        data.write(chunk)
-        if data.tell() > limit + 1024 * 1024:
-            raise ValueError(f"result larger than {limit} bytes")
-    data.seek(0)
-    with tarfile.open(fileobj=data, mode="r") as tar:
-        member = next(m for m in tar.getmembers() if m.isfile())
-        handle = tar.extractfile(member)
-        assert handle is not None
-        return handle.read()
 
 
 class DockerRunner(Runner):
@@ -319,7 +147,7 @@ class DockerRunner(Runner):
         self._prepared = False
         self.hostname = owner_host()
         self.owner = f"{self.hostname}:{os.getpid()}"
-        self.owner_start = _proc_start_ticks(os.getpid())
+        self.owner_start = proc_start_ticks(os.getpid())
         self.warm = warm
         self.instance = uuid.uuid4().hex[:12]
         self.pool: WarmPool[WarmKey, Sandbox] = WarmPool(
@@ -410,7 +238,7 @@ class DockerRunner(Runner):
         for container in listed:
             labels = container.attrs.get("Labels") or {}
             owner = labels.get(OWNER_LABEL, "")
-            if _owner_alive(owner, labels.get(OWNER_START_LABEL, ""), self.hostname):
+            if owner_alive(owner, labels.get(OWNER_START_LABEL, ""), self.hostname):
                 continue
             if _remove_quietly(container):
                 removed.append(container.id)
@@ -660,7 +488,7 @@ class DockerRunner(Runner):
             bits, stat = container.get_archive(f"{RESULTS_DIR}/result.json")
             if int(stat.get("size", 0)) > RESULT_LIMIT_BYTES:
                 return infra_error(job.job_id, "the executor's result is too large", self.name)
-            raw = _read_tar_file(bits, RESULT_LIMIT_BYTES)
+            raw = read_tar_file(bits, RESULT_LIMIT_BYTES)
         except NotFound:
             raw = None
         if raw is not None:
@@ -736,3 +564,7 @@ __all__ = [
     "skeleton_archive",
     "warm_limit",
 ]
+
+
+# the names other modules and tests used before the split
+_owner_alive, _proc_start_ticks, _read_tar_file = owner_alive, proc_start_ticks, read_tar_file

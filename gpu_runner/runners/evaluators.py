@@ -173,7 +173,7 @@ class DockerEvaluator(Evaluator):
     def __init__(
         self, *, image: str, client: Any = None, python: str | None = None, warm: int = 2
     ) -> None:
-        from gpu_runner.runners.docker import _proc_start_ticks
+        from gpu_runner.runners.containers import proc_start_ticks
         from gpu_runner.spec import PYTHON
 
         self.image = image
@@ -181,7 +181,7 @@ class DockerEvaluator(Evaluator):
         self._client = client
         self.hostname = socket.gethostname()
         self.owner = f"{self.hostname}:{os.getpid()}"
-        self.owner_start = _proc_start_ticks(os.getpid())
+        self.owner_start = proc_start_ticks(os.getpid())
         self._cleaned = False
         self._expected: list[EvaluatorShape] = []
         self.warm = warm
@@ -195,7 +195,7 @@ class DockerEvaluator(Evaluator):
 
     def cleanup_leftovers(self) -> list[str]:
         """Remove evaluator containers whose owner process is gone (a killed coordinator)."""
-        from gpu_runner.runners.docker import _owner_alive
+        from gpu_runner.runners.containers import owner_alive
         from gpu_runner.spec import OWNER_LABEL, OWNER_START_LABEL, RUNNER_LABEL
 
         removed = []
@@ -204,7 +204,7 @@ class DockerEvaluator(Evaluator):
         ):
             labels = container.labels or {}
             owner, start = labels.get(OWNER_LABEL, ""), labels.get(OWNER_START_LABEL, "")
-            if not _owner_alive(owner, start, self.hostname):
+            if not owner_alive(owner, start, self.hostname):
                 container.remove(force=True, v=True)
                 removed.append(container.id)
         return removed
@@ -250,7 +250,7 @@ class DockerEvaluator(Evaluator):
         import uuid
 
         from gpu_runner.evaluator_spec import EVALUATOR_UID, evaluator_shape_spec
-        from gpu_runner.runners.docker import create_kwargs
+        from gpu_runner.runners.containers import create_kwargs
 
         spec = evaluator_shape_spec(
             shape,
@@ -283,7 +283,7 @@ class DockerEvaluator(Evaluator):
         from docker.errors import NotFound  # type: ignore[import-not-found]
 
         from gpu_runner.evaluator_spec import EVAL_DIR, EVALUATOR_UID
-        from gpu_runner.runners.docker import _read_tar_file
+        from gpu_runner.runners.containers import read_tar_file
 
         self._clean_once()
         shape = self.shape_of(request)
@@ -307,7 +307,7 @@ class DockerEvaluator(Evaluator):
                 )
             try:
                 bits, _ = container.get_archive(f"{EVAL_DIR}/results/result.json")
-                raw = _read_tar_file(bits, RESULT_LIMIT_BYTES)
+                raw = read_tar_file(bits, RESULT_LIMIT_BYTES)
             except NotFound:
                 container.reload()
                 state = container.attrs.get("State", {})

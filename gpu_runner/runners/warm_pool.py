@@ -17,12 +17,15 @@ An item's removal after its job is handed to the same background work
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from gpu_runner.job import Resources
 
 log = logging.getLogger(__name__)
 
@@ -254,4 +257,37 @@ class WarmPool(Generic[K, T]):
             self._expected = None
 
 
-__all__ = ["PoolStats", "WarmPool"]
+def machine_limits() -> tuple[int, int]:
+    """(cores, memory MB) of this machine."""
+    cores = os.cpu_count() or 1
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):
+        memory_mb = 4096
+    return cores, int(memory_mb)
+
+
+def warm_limit(
+    resources: Resources,
+    *,
+    cores: int,
+    memory_mb: int,
+    gpu_slots: int,
+    idle: int,
+    memory_share: float = 0.8,
+) -> int:
+    """How many containers of `resources` may exist at once (running and started ahead).
+
+    Memory: their caps together within `memory_share` of the machine's. Cores:
+    as many running as the cores hold, plus `idle` waiting (a waiting container
+    sleeps). GPUs: no more than the slots (a started container holds its lease).
+    """
+    by_memory = int(memory_mb * memory_share) // max(resources.memory_mb, 1)
+    by_cores = max(1, int(cores // max(resources.cpus, 0.01))) + idle
+    limit = min(by_memory, by_cores)
+    if resources.gpus > 0:
+        limit = min(limit, gpu_slots)
+    return max(1, limit)
+
+
+__all__ = ["PoolStats", "WarmPool", "machine_limits", "warm_limit"]
