@@ -412,6 +412,7 @@ def grade_single(
         else None
     )
     runner.prepare()
+    runner.expect(1)  # one job: start nothing ahead for a next one
     try:
         return grade_files(
             ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
