@@ -271,9 +271,10 @@ def default_jobs(memory_mb: int) -> int:
 ProgressFn = Callable[[str, SubmissionResult | None], None]
 
 
-def _listing(
+def read_listing(
     course: Course, week: str, login: str, lang: str
 ) -> tuple[dict[str, bytes], list[str], SubmissionMeta | None, str]:
+    """A stored submission: (files, problems reading them, its metadata, content hash)."""
     files, problems = read_submission(course.submission_dir(week, login), lang=lang)
     return files, problems, load_submission_meta(course, week, login), content_hash(files)
 
@@ -308,7 +309,7 @@ def grade_week(
     report = BatchReport()
     for login in logins or course.submitted_logins(week):
         try:
-            files, problems, meta, digest = _listing(course, week, login, lang)
+            files, problems, meta, digest = read_listing(course, week, login, lang)
         except Exception as exc:  # ours: the stored submission cannot be read
             failed.append(error_result(ctx, week=week, login=login, exc=exc, language=lang))
             continue

@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 from autograder.course import Course
 from autograder.errors import InfrastructureError
 from autograder.gradebook import GradebookStore
-from autograder.grading import _listing, batch_evaluator, error_result, grade_files, save_result
+from autograder.grading import (
+    batch_evaluator,
+    error_result,
+    grade_files,
+    read_listing,
+    save_result,
+)
 from autograder.nbgrader_adapter import open_source_gradebook, source_version
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.recording import recover_week
@@ -84,7 +90,7 @@ class PushGrader:
             raise InfrastructureError(f"the runner cannot work: {self._prepare_error}")
         ctx = self._context(week)
         store = GradebookStore(self.course)
-        files, problems, meta, digest = _listing(self.course, week, login, ctx.language)
+        files, problems, meta, digest = read_listing(self.course, week, login, ctx.language)
         previous = store.cached(week).get(login)
         if previous is not None and previous[:2] == (digest, ctx.version):
             if previous[2] == "graded":
