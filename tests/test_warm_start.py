@@ -265,3 +265,21 @@ def test_a_batch_starts_no_more_ahead_than_jobs_still_to_come() -> None:
     finally:
         pool.close()
     assert things.discarded == []
+
+
+def test_only_the_most_recent_kind_is_kept_started() -> None:
+    things = Things(delay=0.01)
+    pool: WarmPool[str, int] = WarmPool(
+        start=things.start, discard=things.discard, limit=lambda k: 10, idle=2
+    )
+    try:
+        pool.want("week03")
+        assert pool.wait_ready("week03", 2, timeout=10)
+        first = list(things.started)
+        pool.take("week05")  # a server moved on to another week's kind
+        assert pool.wait_ready("week05", 2, timeout=10)
+        assert pool.ready_count("week03") == 0 and sorted(things.discarded) == first
+        time.sleep(0.3)
+        assert pool.ready_count("week03") == 0  # not started again
+    finally:
+        pool.close()

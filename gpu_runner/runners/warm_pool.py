@@ -58,12 +58,16 @@ class WarmPool(Generic[K, T]):
         discard: Callable[[T], None],
         limit: Callable[[K], int],
         idle: int = 1,
+        keys: int = 1,
         name: str = "warm-pool",
     ) -> None:
         self._start = start
         self._discard = discard
         self._limit = limit
         self.idle = idle
+        #: how many keys are kept warm: the most recently asked for (a server grading
+        #: week after week keeps only the current week's kind started)
+        self.keys = keys
         self.name = name
         self.stats = PoolStats()
         self._ready: dict[K, list[T]] = {}
@@ -91,10 +95,29 @@ class WarmPool(Generic[K, T]):
         with self._cond:
             if self._closed:
                 return
-            if key not in self._wanted:
-                self._wanted.append(key)
+            dropped = self._prefer(key)
             self._ensure_threads()
             self._cond.notify_all()
+        self._discard_all(dropped)
+
+    def _prefer(self, key: K) -> list[T]:
+        """`key` first among the wanted; keys beyond `keys` dropped, their ready items out."""
+        if key in self._wanted:
+            self._wanted.remove(key)
+        self._wanted.insert(0, key)
+        dropped: list[T] = []
+        for old in self._wanted[self.keys :]:
+            dropped += self._ready.pop(old, [])
+        del self._wanted[self.keys :]
+        return dropped
+
+    def _discard_all(self, items: list[T]) -> None:
+        for item in items:
+            self.stats.discarded += 1
+            try:
+                self._discard(item)
+            except Exception:  # cleanup must never stop a job
+                log.exception("%s: discarding a ready item failed", self.name)
 
     def take(self, key: K) -> T | None:
         """A started item of `key` (now counted in use), or None: the caller starts its own.
@@ -105,8 +128,7 @@ class WarmPool(Generic[K, T]):
             if self._closed:
                 return None
             self._ensure_threads()
-            if key not in self._wanted:
-                self._wanted.append(key)
+            dropped = self._prefer(key)
             ready = self._ready.get(key)
             item = ready.pop(0) if ready else None
             self._in_use[key] += 1
@@ -117,7 +139,8 @@ class WarmPool(Generic[K, T]):
             else:
                 self.stats.hits += 1
             self._cond.notify_all()
-            return item
+        self._discard_all(dropped)
+        return item
 
     def done(self, key: K, retire: Callable[[], None] | None = None) -> None:
         """The job of `key` is over; `retire` (its cleanup) runs in the background."""
@@ -144,7 +167,7 @@ class WarmPool(Generic[K, T]):
         deadline = time.monotonic() + timeout
         with self._cond:
             if key not in self._wanted:
-                self._wanted.append(key)
+                self._prefer(key)
             self._ensure_threads()
             self._cond.notify_all()
             while len(self._ready.get(key, ())) < count:
@@ -222,7 +245,7 @@ class WarmPool(Generic[K, T]):
                 return
             self.stats.started += 1
             self.stats.start_s.append(round(time.monotonic() - started, 3))
-            if not self._closed:
+            if not self._closed and key in self._wanted:
                 self._ready.setdefault(key, []).append(item)
                 self._cond.notify_all()
                 return
