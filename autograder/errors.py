@@ -60,3 +60,13 @@ class ManualGradeError(AutograderError):
     """A hand grade cannot be entered (no such submission or cell, points out of range)."""
 
     exit_code = 2
+
+
+class GitHubUnavailable(GitHubError):
+    """GitHub cannot be used right now: unreachable, or a rate limit is exhausted.
+
+    `wait_s` is how long GitHub asked us to wait (None: unknown, back off)."""
+
+    def __init__(self, message: str, *, wait_s: float | None = None) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s

@@ -202,13 +202,15 @@ def _grade_for_formgrader(
     runner: Runner,
     meta: SubmissionMeta | None,
     problems: list[str],
+    evaluator: Evaluator | None = None,
 ) -> SubmissionResult:
     """Grade one stored submission and put its executed notebooks in nbgrader's autograded
     folder (what formgrader opens), before the result is recorded; a failure to write
     them is logged and never changes the grade."""
     result, output = _grade_files(
-        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems
-    )
+        ctx, login=login, files=files, runner=runner, meta=meta, problems=problems,
+        evaluator=evaluator,
+    )  # fmt: skip
     if output is not None and result.status == "graded":
         try:
             write_autograded(ctx.course, week=ctx.week.name, login=login, output=output)
@@ -268,6 +270,22 @@ def evaluator_for(runner: Runner, *, image: str) -> Evaluator:
     return ProcessEvaluator()
 
 
+def batch_evaluator(ctx: WeekContext, runner: Runner, *, jobs: int | None) -> Evaluator | None:
+    """One clean evaluator for a batch of `jobs` submissions; None when the week needs none.
+
+    Told what is coming, a container evaluator starts its containers (framework
+    imported) while the notebooks run; each still serves one submission only."""
+    kinds = tuple(
+        sorted({t.model.kind for t in ctx.week.config.thresholds if t.model.kind != "array"})
+    )
+    if not kinds:
+        return None
+    res = ctx.week.resources
+    evaluator = evaluator_for(runner, image=res.image or ctx.course.config.image)
+    evaluator.expect(memory_mb=res.memory_mb, cpus=res.cpus, kinds=kinds, jobs=jobs)
+    return evaluator
+
+
 def save_result(course: Course, store: GradebookStore, result: SubmissionResult) -> None:
     """Record `result` (see `autograder.recording`): derived stores first, the truth last."""
     record_result(course, store, result)
@@ -297,9 +315,10 @@ def default_jobs(memory_mb: int) -> int:
 ProgressFn = Callable[[str, SubmissionResult | None], None]
 
 
-def _listing(
+def read_listing(
     course: Course, week: str, login: str, lang: str
 ) -> tuple[dict[str, bytes], list[str], SubmissionMeta | None, str]:
+    """A stored submission: (files, problems reading them, its metadata, content hash)."""
     files, problems = read_submission(course.submission_dir(week, login), lang=lang)
     return files, problems, load_submission_meta(course, week, login), content_hash(files)
 
@@ -314,12 +333,15 @@ def grade_week(
     logins: list[str] | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_done: ProgressFn | None = None,
+    keep_runner: bool = False,
 ) -> BatchReport:
     """Grade every collected submission of `week`; one failure never stops the batch.
 
     Every step of one student (listing, hashing, grading, recording) is isolated: what
     fails gives that student a result and the batch goes on. Interrupted recordings of
-    an earlier run are finished first, so the cache never trusts a half-recorded one."""
+    an earlier run are finished first, so the cache never trusts a half-recorded one.
+    `keep_runner`: the caller prepared `runner` and closes it (a server grading push
+    after push keeps its containers started ahead and its fork server)."""
     started = time.monotonic()
     ctx = load_week_context(course, week)
     lang = ctx.language
@@ -331,7 +353,7 @@ def grade_week(
     report = BatchReport()
     for login in logins or course.submitted_logins(week):
         try:
-            files, problems, meta, digest = _listing(course, week, login, lang)
+            files, problems, meta, digest = read_listing(course, week, login, lang)
         except Exception as exc:  # ours: the stored submission cannot be read
             failed.append(error_result(ctx, week=week, login=login, exc=exc, language=lang))
             continue
@@ -352,8 +374,14 @@ def grade_week(
     workers = jobs or course.config.jobs or default_jobs(ctx.week.resources.memory_mb)
     if todo:  # nbgrader's import and engine: only when something is graded
         ctx.source_gradebook = open_source_gradebook(course)
-    runner.prepare()
+    if not keep_runner:
+        runner.prepare()
+    evaluator = None
     try:
+        if todo:
+            if not keep_runner:  # a batch of known size: start no more ahead than it needs
+                runner.expect(len(todo))
+            evaluator = batch_evaluator(ctx, runner, jobs=len(todo))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             pending: dict[Future[SubmissionResult], str] = {
                 pool.submit(
@@ -364,6 +392,7 @@ def grade_week(
                     runner=runner,
                     meta=meta,
                     problems=problems,
+                    evaluator=evaluator,
                 ): login
                 for login, files, meta, problems in todo
             }
@@ -377,7 +406,10 @@ def grade_week(
                         result = error_result(ctx, week=week, login=login, exc=exc, language=lang)
                     _finish(course, store, report, result, on_done)
     finally:
-        runner.close()
+        if evaluator is not None:
+            evaluator.close()
+        if not keep_runner:
+            runner.close()
     report.wall_s = round(time.monotonic() - started, 3)
     return report
 
@@ -430,6 +462,7 @@ def grade_single(
         else None
     )
     runner.prepare()
+    runner.expect(1)  # one job: start nothing ahead for a next one
     try:
         return grade_files(
             ctx, login=login, files=files, runner=runner, meta=meta, problems=problems

@@ -40,7 +40,7 @@ from measure import Measured, load_average, run_measured
 from autograder.course import Course
 from autograder.pipeline.context import load_week_context
 
-BENCH_IMAGE = "autograder-grading:bench"
+BENCH_IMAGE = os.environ.get("AUTOGRADER_BENCH_IMAGE", "autograder-grading:bench")
 NBGRADER_CONFIG = """\
 c = get_config()
 c.CourseDirectory.root = {root!r}
@@ -136,6 +136,8 @@ def run_autograder(course: Course, weeks: list[str], n: int, runner: str, jobs: 
     parts = []
     for week in weeks:
         cmd = ["autograder", "--course", str(course.root), "grade", week, "--runner", runner]
+        if runner == "docker":
+            cmd += ["--image", BENCH_IMAGE]
         parts.append(run_measured([*cmd, "--jobs", str(jobs), "--force"], env=tool_env()))
     return _sum(f"autograder ({runner})", parts, n)
 

@@ -7,7 +7,10 @@ executor's rusage, so ``getrusage(RUSAGE_CHILDREN)`` misses them). Without the
 cgroup, ``getrusage(RUSAGE_CHILDREN)`` is the fallback (a lower bound). Docker
 containers live in the daemon's cgroups: their CPU is read from there
 (``cpuacct.usage``, or v2 ``cpu.stat``) by a sampler every 0.2 s, so the last
-fraction of a second of each container can be missed.
+fraction of a second of each container can be missed. The daemon is shared: a
+container that carries the grader's owner label counts only when its owner is the
+measured command (its pid), so other graders' containers running at the same time
+are not charged to it; containers without that label (otter's) all count.
 
 Peak memory: the cgroup's ``memory.max_usage_in_bytes`` (whole tree) when
 available, else the largest sum, over the samples, of the RSS of the command's
@@ -75,6 +78,37 @@ def _container_cpu_ns() -> dict[str, int]:
         except (OSError, ValueError, IndexError):
             pass
     return out
+
+
+_LABELS: dict[str, str | None] = {}
+
+
+def _owner_of(key: str) -> str | None:
+    """The grader's owner label of the container behind cgroup dir `key` (None: none)."""
+    cid = key.rstrip("/").rsplit("/", 1)[-1].removeprefix("docker-").removesuffix(".scope")
+    if cid not in _LABELS:
+        try:
+            out = subprocess.run(
+                [
+                    "docker",
+                    "inspect",
+                    "--format",
+                    '{{index .Config.Labels "org.autograder.owner"}}',
+                    cid,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        _LABELS[cid] = out if out and out != "<no value>" else None
+    return _LABELS[cid]
+
+
+def _ours(key: str, pid: int) -> bool:
+    owner = _owner_of(key)
+    return owner is None or owner.endswith(f":{pid}")
 
 
 def _container_mem() -> int:
@@ -157,7 +191,7 @@ def run_measured(
             peak = max(peak, _tree_rss(proc.pid))
         peak_docker = max(peak_docker, _container_mem())
         for key, ns in _container_cpu_ns().items():
-            if key not in baseline:
+            if key not in baseline and (key in seen_cpu or _ours(key, proc.pid)):
                 seen_cpu[key] = max(seen_cpu.get(key, 0), ns)
         time.sleep(0.2)
     wall = time.monotonic() - started

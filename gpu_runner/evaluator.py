@@ -5,11 +5,17 @@ It runs with no student code: in a fresh container from the grading image
 subprocess (`ProcessEvaluator`)::
 
     python -m gpu_runner.evaluator --request DIR --results DIR
+                                   [--wait-for-request [--preload keras,sklearn]]
 
 ``DIR/request.json`` is `EvalRequest.spec_dict()`; the artifacts and hidden
 inputs lie beside it, read-only. Every task ends in ``DIR/result.json``
 (`EvalOutput`) with its predictions and the loaded model's facts, or an error
 code. A student's artifact never stops the other tasks.
+
+With ``--wait-for-request`` (a container started ahead of need, see
+`gpu_runner.runners.evaluators`) the framework imports named by ``--preload``
+are done first, and the evaluator then waits for ``DIR/ready``, the last file
+the request brings. Nothing of any student is in the process before that.
 """
 
 from __future__ import annotations
@@ -26,6 +32,23 @@ from typing import Any
 from gpu_runner.evaluation import EvalOutput, EvalRequest, EvalResult, EvalTask
 
 MAX_PREDICTION_ELEMENTS = 8_000_000
+#: the request's last file: every file before it is complete
+READY_MARKER = "ready"
+PRELOAD = {"keras": "keras", "generator": "keras", "sklearn": "skops.io"}
+
+
+def preload(kinds: list[str]) -> None:
+    """Import the frameworks of `kinds` now (the fixed cost), before any artifact exists."""
+    import importlib
+
+    for module in sorted({PRELOAD[k] for k in kinds if k in PRELOAD}):
+        importlib.import_module(module)
+
+
+def wait_for_request(folder: Path, *, poll_s: float = 0.02) -> None:
+    marker = folder / READY_MARKER
+    while not marker.exists():
+        time.sleep(poll_s)
 
 
 class BadOutput(Exception):
@@ -146,9 +169,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gpu_runner.evaluator", description=__doc__)
     parser.add_argument("--request", type=Path, required=True, help="folder with request.json")
     parser.add_argument("--results", type=Path, required=True, help="folder for result.json")
+    parser.add_argument(
+        "--wait-for-request", action="store_true", help="preload, then wait for DIR/ready"
+    )
+    parser.add_argument("--preload", default="", help="comma-separated kinds to import first")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    if args.wait_for_request:
+        try:
+            preload([k for k in args.preload.split(",") if k])
+        except Exception:  # the request's own imports will say what is wrong
+            pass
+        wait_for_request(args.request)
     started = time.monotonic()
     request = EvalRequest.from_spec_dict(
         json.loads((args.request / "request.json").read_text()), files={}

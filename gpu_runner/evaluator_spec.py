@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gpu_runner.evaluation import EvalRequest
 from gpu_runner.spec import (
     JOB_LABEL,
@@ -42,12 +44,33 @@ EVAL_ENV = {
 }
 
 
-def evaluator_command(*, python: str = PYTHON) -> tuple[str, ...]:
-    return (
+def evaluator_command(
+    *, python: str = PYTHON, wait: bool = False, preload: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """`wait`: import the `preload` kinds' frameworks, then wait for the request's files."""
+    command: tuple[str, ...] = (
         python, "-m", "gpu_runner.evaluator",
         "--request", EVAL_REQUEST_DIR,
         "--results", EVAL_RESULTS_DIR,
     )  # fmt: skip
+    if wait:
+        command += ("--wait-for-request", "--preload", ",".join(sorted(preload)))
+    return command
+
+
+@dataclass(frozen=True)
+class EvaluatorShape:
+    """What an evaluator container is fixed with before its request is known."""
+
+    image: str
+    memory_mb: int
+    cpus: float
+    preload: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, request: EvalRequest, *, image: str) -> EvaluatorShape:
+        kinds = tuple(sorted({t.kind for t in request.tasks}))
+        return cls(image=image, memory_mb=request.memory_mb, cpus=request.cpus, preload=kinds)
 
 
 def evaluator_spec(
@@ -60,22 +83,42 @@ def evaluator_spec(
     python: str = PYTHON,
 ) -> ContainerSpec:
     """The container that evaluates `request`: pure, equal inputs give equal specs."""
+    shape = EvaluatorShape(image=image, memory_mb=request.memory_mb, cpus=request.cpus)
+    return evaluator_shape_spec(
+        shape, slot=request.request_id, owner=owner, owner_start=owner_start, runner=runner,
+        python=python,
+    )  # fmt: skip
+
+
+def evaluator_shape_spec(
+    shape: EvaluatorShape,
+    *,
+    slot: str,
+    owner: str,
+    owner_start: str = "",
+    runner: str = "evaluator",
+    python: str = PYTHON,
+    wait: bool = False,
+) -> ContainerSpec:
+    """An evaluator container of `shape`; `wait`: started ahead, the request comes later.
+
+    A waiting container differs from a cold one only in its command."""
     return ContainerSpec(
-        image=image,
-        command=evaluator_command(python=python),
+        image=shape.image,
+        command=evaluator_command(python=python, wait=wait, preload=shape.preload),
         user=EVALUATOR_USER,
         working_dir="/tmp",
         env=dict(EVAL_ENV),
         labels={
             RUNNER_LABEL: runner,
-            JOB_LABEL: request.request_id,
+            JOB_LABEL: slot,
             OWNER_LABEL: owner,
             OWNER_START_LABEL: owner_start,
         },
         kernel_env={},
-        mem_limit_mb=request.memory_mb,
-        memswap_limit_mb=request.memory_mb,
-        nano_cpus=int(round(request.cpus * 1e9)),
+        mem_limit_mb=shape.memory_mb,
+        memswap_limit_mb=shape.memory_mb,
+        nano_cpus=int(round(shape.cpus * 1e9)),
         pids_limit=EVAL_PIDS,
         tmpfs={"/tmp": f"size={EVAL_TMPFS_MB}m,mode=1777"},
         volume=EVAL_DIR,
@@ -83,4 +126,10 @@ def evaluator_spec(
     )
 
 
-__all__ = ["EVAL_DIR", "evaluator_command", "evaluator_spec"]
+__all__ = [
+    "EVAL_DIR",
+    "EvaluatorShape",
+    "evaluator_command",
+    "evaluator_shape_spec",
+    "evaluator_spec",
+]

@@ -5,6 +5,7 @@ a child process; both call it the same way, so both give the same results::
 
     python -m gpu_runner.executor --job DIR --results DIR [--kernel-argv JSON]
                                   [--kernel-workdir DIR] [--tests-argv JSON]
+                                  [--wait-for-job [--kernel-env JSON]]
 
 ``DIR/job.json`` is `Job.spec_dict()`; ``DIR/work`` holds what the kernel may
 see (public data, the student's own files) and ``DIR/private`` the graded
@@ -21,6 +22,10 @@ the host gave them (``metadata.autograder.role``):
 - after the notebook, each probe's model variable is exported (``.keras``,
   skops or ``.npy``) and read without following links, for the clean
   evaluator; nothing here or in the kernel loads it.
+
+With ``--wait-for-job`` (`gpu_runner.warm`) the kernel and the test process
+are started first and the job's files are awaited: container start, imports
+and kernel boot overlap with another job's run.
 
 The kernel is the student's and everything it reports is untrusted; this
 process records each cell's status itself, caps outputs in total, and writes
@@ -63,6 +68,7 @@ from gpu_runner.job import (
     RunOutput,
     RunStatus,
 )
+from gpu_runner.warm import WarmStart, wait_for_job
 
 TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
 KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
@@ -235,6 +241,68 @@ def _kernel_env(scratch: Path) -> dict[str, str]:
     return env
 
 
+def _kernel_spec(argv: list[str] | None, scratch: Path, env: dict[str, str]) -> KernelSpec:
+    return KernelSpec(
+        argv=argv or default_kernel_argv(),
+        display_name="autograder",
+        language="python",
+        env={**_kernel_env(scratch), **env},
+    )
+
+
+def _folders(scratch: Path) -> tuple[Path, Path]:
+    """The kernel's neutral start folder and the export folder (probes), made once."""
+    probe_dir = scratch / "probes"
+    probe_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(probe_dir, 0o1777)
+    start_dir = scratch / "kernel-start"
+    start_dir.mkdir(parents=True, exist_ok=True)
+    return start_dir, probe_dir
+
+
+async def prestart(
+    *,
+    workdir: Path,
+    scratch: Path,
+    env: dict[str, str],
+    kernel_argv: list[str] | None = None,
+    tests_argv: list[str] | None = None,
+) -> WarmStart:
+    """Start a kernel (for a job whose environment is `env`) and the test process, no job yet."""
+    started = time.monotonic()
+    start_dir, _ = _folders(scratch)
+    km = _FixedSpecKernelManager()
+    km.fixed_spec = _kernel_spec(kernel_argv, scratch, env)
+    starter = _GradingClient(
+        nbformat.v4.new_notebook(),
+        km=km,
+        budget=_OutputBudget(0),
+        deadline=time.monotonic(),
+        resources={"metadata": {"path": str(start_dir)}},
+    )
+    await starter.async_start_new_kernel(cwd=str(start_dir))
+    tests = TrustedTests(
+        argv=tests_argv or default_tests_argv(),
+        env=tests_env(dict(os.environ)),
+        cwd=str(workdir),
+    )
+    await tests.start()
+    return WarmStart(
+        km=km, env=dict(env), tests=tests, seconds={"prestart": time.monotonic() - started}
+    )
+
+
+async def _take_warm(warm: WarmStart | None, job: Job) -> WarmStart | None:
+    """The warm start when it fits this job and its kernel lives; else it is discarded."""
+    if warm is None or warm.used:
+        return None
+    taken = warm.take(job.env)
+    if taken is not None and await taken.alive():
+        return taken
+    await warm.discard()
+    return None
+
+
 async def _run_test_cell(
     client: _GradingClient,
     tests: TrustedTests,
@@ -281,29 +349,22 @@ async def execute_job(
     kernel_argv: list[str] | None = None,
     kernel_workdir: Path | None = None,
     tests_argv: list[str] | None = None,
+    warm: WarmStart | None = None,
 ) -> RunOutput:
     """Run every notebook of `job`; never raises for student faults.
 
     `private` holds the graded notebooks (a notebook not found there is read
     from `workdir`: a job built without tests); `kernel_workdir` is where the
-    kernel works (the sandbox gives it a writable copy of `workdir`).
+    kernel works (the sandbox gives it a writable copy of `workdir`). `warm`:
+    a kernel and test process started before the job (first notebook only).
     """
     started = time.monotonic()
     deadline = started + job.total_timeout_s
     budget = _OutputBudget(job.output_limit_bytes)
-    probe_dir = scratch / "probes"
-    probe_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(probe_dir, 0o1777)
-    start_dir = scratch / "kernel-start"
-    start_dir.mkdir(parents=True, exist_ok=True)
+    start_dir, probe_dir = _folders(scratch)
     notebooks_dir = private or workdir
     kernel_home = kernel_workdir or workdir
-    spec = KernelSpec(
-        argv=kernel_argv or default_kernel_argv(),
-        display_name="autograder",
-        language="python",
-        env={**_kernel_env(scratch), **job.env},
-    )
+    spec = _kernel_spec(kernel_argv, scratch, job.env)
     status = RunStatus.COMPLETED
     message = ""
     runs: list[NotebookRun] = []
@@ -317,8 +378,12 @@ async def execute_job(
             runs.append(NotebookRun(name, nbformat.writes(nb), _cell_runs(nb, client, False)))
             status = RunStatus.TIMEOUT
             continue
-        km = _FixedSpecKernelManager()
-        km.fixed_spec = spec
+        ready = await _take_warm(warm, job)
+        if ready is not None:
+            km = ready.km
+        else:
+            km = _FixedSpecKernelManager()
+            km.fixed_spec = spec
         client = _GradingClient(
             nb,
             km=km,
@@ -336,17 +401,23 @@ async def execute_job(
             resources={"metadata": {"path": str(start_dir)}},
             record_timing=False,
         )
-        tests = TrustedTests(
-            argv=tests_argv or default_tests_argv(),
-            env=tests_env(dict(os.environ)),
-            cwd=str(workdir),
+        tests = (
+            ready.tests
+            if ready is not None and ready.tests is not None
+            else TrustedTests(
+                argv=tests_argv or default_tests_argv(),
+                env=tests_env(dict(os.environ)),
+                cwd=str(workdir),
+            )
         )
+        # a warm kernel started before the files arrived: it copies them in itself
+        copy_from = str(workdir) if ready is not None and kernel_workdir else None
         nb_probes = [p for p in job.probes if p.notebook == name]
         try:
             async with client.async_setup_kernel(cwd=str(start_dir)):
                 setup = await run_in_kernel(
                     client,
-                    kernel_setup_code(str(kernel_home)),
+                    kernel_setup_code(str(kernel_home), copy_from=copy_from),
                     min(deadline, time.monotonic() + KERNEL_SETUP_TIMEOUT_S),
                 )
                 if setup.get("timeout"):
@@ -427,34 +498,62 @@ def main(argv: list[str] | None = None) -> int:
         "--kernel-workdir", type=Path, default=None, help="the kernel's working folder"
     )
     parser.add_argument("--tests-argv", default=None, help="JSON list: the trusted test process")
+    parser.add_argument(
+        "--wait-for-job",
+        action="store_true",
+        help="start the kernel first, then wait for JOB/ready (see gpu_runner.warm)",
+    )
+    parser.add_argument(
+        "--kernel-env", default="{}", help="JSON: the job environment the warm kernel gets"
+    )
     args = parser.parse_args(argv)
-    job = read_job(args.job)
     scratch = args.scratch or (args.job / "scratch")
     scratch.mkdir(parents=True, exist_ok=True)
-    kernel_argv = json.loads(args.kernel_argv) if args.kernel_argv else None
-    try:
-        output = asyncio.run(
-            execute_job(
-                job,
-                workdir=args.job / "work",
-                scratch=scratch,
-                private=args.job / "private",
-                kernel_argv=kernel_argv,
-                kernel_workdir=args.kernel_workdir,
-                tests_argv=json.loads(args.tests_argv) if args.tests_argv else None,
-            )
-        )
-    except Exception as exc:  # an executor fault is ours, never the student's
-        output = RunOutput(
-            job_id=job.job_id,
-            status=RunStatus.INFRA_ERROR,
-            message=f"executor error: {type(exc).__name__}: {exc}"[:1000],
-        )
+    output = asyncio.run(_run(args, scratch))
     args.results.mkdir(parents=True, exist_ok=True)
     tmp = args.results / "result.json.tmp"
     tmp.write_text(output.to_json())
     tmp.replace(args.results / "result.json")
     return 0
+
+
+async def _run(args: argparse.Namespace, scratch: Path) -> RunOutput:
+    kernel_argv = json.loads(args.kernel_argv) if args.kernel_argv else None
+    tests_argv = json.loads(args.tests_argv) if args.tests_argv else None
+    warm: WarmStart | None = None
+    if args.wait_for_job:
+        try:
+            warm = await prestart(
+                workdir=args.job / "work",
+                scratch=scratch,
+                env=json.loads(args.kernel_env),
+                kernel_argv=kernel_argv,
+                tests_argv=tests_argv,
+            )
+        except Exception:  # the job's kernel then starts cold, as without a warm start
+            warm = None
+        await wait_for_job(args.job)
+    job = read_job(args.job)
+    try:
+        return await execute_job(
+            job,
+            workdir=args.job / "work",
+            scratch=scratch,
+            private=args.job / "private",
+            kernel_argv=kernel_argv,
+            kernel_workdir=args.kernel_workdir,
+            tests_argv=tests_argv,
+            warm=warm,
+        )
+    except Exception as exc:  # an executor fault is ours, never the student's
+        return RunOutput(
+            job_id=job.job_id,
+            status=RunStatus.INFRA_ERROR,
+            message=f"executor error: {type(exc).__name__}: {exc}"[:1000],
+        )
+    finally:
+        if warm is not None and not warm.used:
+            await warm.discard()
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gpu_runner.job import Job
+from gpu_runner.job import Job, Resources
 
 LABEL_PREFIX = "org.autograder"
 #: every container the runner starts carries this label (value: the runner name)
@@ -42,6 +42,8 @@ RUNNER_LABEL = f"{LABEL_PREFIX}.runner"
 JOB_LABEL = f"{LABEL_PREFIX}.job"
 #: "<hostname>/pidns-<inode>:<pid>" of the coordinator process that started the container
 OWNER_LABEL = f"{LABEL_PREFIX}.owner"
+#: which runner object (of that process) started it: a process may hold several
+INSTANCE_LABEL = f"{LABEL_PREFIX}.instance"
 #: start time of that process (clock ticks since boot), against pid reuse
 OWNER_START_LABEL = f"{LABEL_PREFIX}.owner-start"
 #: image label: hash of the gpu_runner sources baked into the image
@@ -138,8 +140,11 @@ def tests_argv(*, python: str = PYTHON) -> list[str]:
     ]  # fmt: skip
 
 
-def executor_command(*, python: str = PYTHON) -> tuple[str, ...]:
-    return (
+def executor_command(
+    *, python: str = PYTHON, wait: bool = False, kernel_env: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """The executor's command; `wait`: start the kernel first, then await the job's files."""
+    command: tuple[str, ...] = (
         python, "-m", "gpu_runner.executor",
         "--job", JOB_DIR,
         "--results", RESULTS_DIR,
@@ -148,6 +153,10 @@ def executor_command(*, python: str = PYTHON) -> tuple[str, ...]:
         "--kernel-workdir", KERNEL_WORKDIR,
         "--tests-argv", json.dumps(tests_argv(python=python)),
     )  # fmt: skip
+    if wait:
+        env = json.dumps(dict(sorted((kernel_env or {}).items())))
+        command += ("--wait-for-job", "--kernel-env", env)
+    return command
 
 
 def gpu_env(*, device_ids: Sequence[str], shared: bool, memory_fraction: float) -> dict[str, str]:
@@ -165,6 +174,29 @@ def gpu_env(*, device_ids: Sequence[str], shared: bool, memory_fraction: float) 
     return env
 
 
+@dataclass(frozen=True)
+class SandboxShape:
+    """What a sandbox container is fixed with at creation, before its job is known.
+
+    Jobs of one week share a shape (image, resources, the GPUs leased), so a
+    container started ahead of need fits the next job of that week.
+    """
+
+    image: str
+    resources: Resources
+    gpu_ids: tuple[str, ...] = ()
+    gpu_shared: bool = False
+    gpu_memory_fraction: float = 1.0
+
+    @property
+    def kernel_env(self) -> dict[str, str]:
+        return gpu_env(
+            device_ids=self.gpu_ids,
+            shared=self.gpu_shared,
+            memory_fraction=self.gpu_memory_fraction,
+        )
+
+
 def container_spec(
     job: Job,
     *,
@@ -177,10 +209,39 @@ def container_spec(
     runner: str = "docker",
     python: str = PYTHON,
 ) -> ContainerSpec:
-    """The container that runs `job`: pure, no daemon, equal inputs give equal specs."""
-    res = job.resources
+    """The container that runs `job` from a cold start: pure, equal inputs give equal specs."""
+    shape = SandboxShape(
+        image=image,
+        resources=job.resources,
+        gpu_ids=tuple(gpu_ids),
+        gpu_shared=gpu_shared,
+        gpu_memory_fraction=gpu_memory_fraction,
+    )
+    return sandbox_spec(
+        shape, slot=job.job_id, owner=owner, owner_start=owner_start, runner=runner, python=python
+    )
+
+
+def sandbox_spec(
+    shape: SandboxShape,
+    *,
+    slot: str,
+    owner: str,
+    owner_start: str = "",
+    runner: str = "docker",
+    python: str = PYTHON,
+    wait: bool = False,
+    instance: str = "",
+) -> ContainerSpec:
+    """The sandbox for one job of `shape`: pure, equal inputs give equal specs.
+
+    `slot` names the container (its job label): the job id, or for a container
+    started before its job (`wait`, see `gpu_runner.warm`) a fresh slot id. A
+    waiting container differs from a cold one only in the executor's command.
+    """
+    res = shape.resources
     memory_mb = res.memory_mb  # executor and kernel together, no swap
-    kernel_env = gpu_env(device_ids=gpu_ids, shared=gpu_shared, memory_fraction=gpu_memory_fraction)
+    kernel_env = shape.kernel_env
     env = {
         "HOME": EXEC_HOME,
         "JUPYTER_PLATFORM_DIRS": "1",
@@ -192,13 +253,15 @@ def container_spec(
     }
     labels = {
         RUNNER_LABEL: runner,
-        JOB_LABEL: job.job_id,
+        JOB_LABEL: slot,
         OWNER_LABEL: owner,
         OWNER_START_LABEL: owner_start,
     }
+    if instance:
+        labels[INSTANCE_LABEL] = instance
     return ContainerSpec(
-        image=image,
-        command=executor_command(python=python),
+        image=shape.image,
+        command=executor_command(python=python, wait=wait, kernel_env=kernel_env),
         user=EXECUTOR_USER,
         working_dir=JOB_DIR,
         env=env,
@@ -209,7 +272,7 @@ def container_spec(
         nano_cpus=int(round(res.cpus * 1e9)),
         pids_limit=res.pids,
         tmpfs={SCRATCH_DIR: f"size={res.scratch_mb}m,mode=1777"},
-        device_requests=(GpuRequest(device_ids=tuple(gpu_ids)),) if gpu_ids else (),
+        device_requests=(GpuRequest(device_ids=shape.gpu_ids),) if shape.gpu_ids else (),
     )
 
 
@@ -229,10 +292,12 @@ def runner_sources_hash(root: Path | None = None) -> str:
 __all__ = [
     "ContainerSpec",
     "GpuRequest",
+    "SandboxShape",
     "container_spec",
     "executor_command",
     "gpu_env",
     "kernel_argv",
     "runner_sources_hash",
+    "sandbox_spec",
     "tests_argv",
 ]

@@ -13,14 +13,16 @@ import pytest
 from autograder.commands.image import image_plan, inputs_hash
 from autograder.errors import ConfigError
 from gpu_runner.job import Job, Resources
-from gpu_runner.runners.docker import create_kwargs, job_archive
+from gpu_runner.runners.docker import create_kwargs, job_archive, skeleton_archive
 from gpu_runner.spec import (
     RUNNER_HASH_LABEL,
     ContainerSpec,
     GpuRequest,
+    SandboxShape,
     container_spec,
     kernel_argv,
     runner_sources_hash,
+    sandbox_spec,
 )
 
 JOB = Job(
@@ -147,6 +149,56 @@ def test_spec_is_pure_and_frozen() -> None:
     assert a != container_spec(JOB, image="i", owner="h:2")
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.image = "other"  # type: ignore[misc]
+
+
+def test_container_started_ahead_differs_only_in_its_command_and_slot() -> None:
+    shape = SandboxShape(image="autograder-grading:cpu-abc", resources=JOB.resources)
+    ahead = sandbox_spec(
+        shape, slot="sandbox-1", owner="grader:42", owner_start="777", wait=True, instance="r1"
+    )
+    cold = container_spec(
+        JOB, image="autograder-grading:cpu-abc", owner="grader:42", owner_start="777"
+    )
+    assert ahead.command == (*cold.command, "--wait-for-job", "--kernel-env", "{}")
+    assert ahead.labels == {
+        **cold.labels,
+        "org.autograder.job": "sandbox-1",
+        "org.autograder.instance": "r1",
+    }
+    assert dataclasses.replace(ahead, command=cold.command, labels=cold.labels) == cold
+    # a GPU slot is fixed at creation: the kernel's environment travels on the command line
+    gpu = SandboxShape(
+        image="i", resources=JOB.resources, gpu_ids=("1",), gpu_shared=True, gpu_memory_fraction=0.5
+    )
+    spec = sandbox_spec(gpu, slot="s", owner="h:1", wait=True)
+    assert spec.command[-1] == json.dumps(
+        {
+            "TF_FORCE_GPU_ALLOW_GROWTH": "true",
+            "XLA_PYTHON_CLIENT_MEM_FRACTION": "0.45",
+            "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
+        }
+    )
+    assert spec.device_requests == (GpuRequest(device_ids=("1",)),)
+
+
+def test_job_archive_for_a_waiting_executor_ends_with_the_ready_marker() -> None:
+    with tarfile.open(fileobj=io.BytesIO(job_archive(JOB, ready=True))) as tar:
+        names = [m.name for m in tar.getmembers()]
+    assert names[-1] == "./ready" and "./ready" not in _names(job_archive(JOB))
+    with tarfile.open(fileobj=io.BytesIO(skeleton_archive())) as tar:
+        skeleton = {m.name: (m.mode, m.isdir()) for m in tar.getmembers()}
+    assert skeleton == {
+        "./work": (0o755, True),
+        "./results": (0o700, True),
+        "./exec": (0o700, True),
+        "./exec/runtime": (0o700, True),
+        "./kernels": (0o755, True),
+    }
+
+
+def _names(archive: bytes) -> list[str]:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        return [m.name for m in tar.getmembers()]
 
 
 def test_kernel_argv_leaves_only_the_connection_file_to_jupyter() -> None:

@@ -28,7 +28,7 @@ from autograder.grading import grade_single, grade_week
 from gpu_runner.job import Job, Resources, RunStatus
 from gpu_runner.runners import ProcessRunner, RunnerUnavailable
 from gpu_runner.runners.docker import DockerRunner
-from gpu_runner.spec import OWNER_LABEL, RUNNER_HASH_LABEL
+from gpu_runner.spec import INSTANCE_LABEL, OWNER_LABEL, RUNNER_HASH_LABEL
 from tests.conftest import REPO, filled, require_docker
 
 IMAGE = os.environ.get("AUTOGRADER_TEST_IMAGE", "autograder-grading:latest")
@@ -60,8 +60,10 @@ def verdicts(output: Any) -> dict[str, Any]:
 
 
 def owned_containers(runner: DockerRunner) -> list[Any]:
+    """This runner's containers (other runners of this process keep their own started)."""
     return runner.client.containers.list(
-        all=True, filters={"label": f"{OWNER_LABEL}={runner.owner}"}
+        all=True,
+        filters={"label": [f"{OWNER_LABEL}={runner.owner}", f"{INSTANCE_LABEL}={runner.instance}"]},
     )
 
 
@@ -342,8 +344,9 @@ HOSTILE = [
 
 
 @pytest.fixture(scope="module")
-def hostile_run(runner: DockerRunner, demo_course: Course) -> Any:
+def hostile_run(demo_course: Course) -> Any:
     require_docker()
+    runner = DockerRunner(image=IMAGE, gpus="none")
     listener = Listener()
     host_paths = [str(REPO), str(demo_course.root), str(demo_course.root.parent)]
     cells = [
@@ -362,13 +365,14 @@ def hostile_run(runner: DockerRunner, demo_course: Course) -> Any:
     started = time.monotonic()
     output = runner.run(job)
     listener.close()
+    runner.close()  # removals finish; containers started ahead are discarded
     return {
         "output": output,
         "verdicts": verdicts(output),
         "connections": listener.connections,
         "job": job,
         "wall_s": time.monotonic() - started,
-        "leftovers": runner.containers(job.job_id),
+        "leftovers": owned_containers(runner),
     }
 
 
@@ -475,8 +479,8 @@ def test_timeout_kills_the_container_and_everything_in_it() -> None:
     elapsed = time.monotonic() - started
     assert output.status is RunStatus.TIMEOUT
     assert elapsed < 5 + 2 + 30
-    assert runner.containers(job.job_id) == []  # the detached sleeper went with it
     runner.close()
+    assert owned_containers(runner) == []  # the detached sleeper went with it
 
 
 def test_memory_bomb_is_reported_and_the_batch_goes_on(fresh_course: Course) -> None:
@@ -517,22 +521,26 @@ def test_leftovers_of_a_killed_coordinator_are_removed_at_the_next_start() -> No
     tag = uuid.uuid4().hex[:8]
     child = subprocess.Popen([sys.executable, "-c", CRASHING_COORDINATOR, IMAGE, tag], cwd=REPO)
     observer = DockerRunner(image=IMAGE, gpus="none")
+
+    def childs() -> list[Any]:  # the job's container and those it started ahead
+        return observer.containers(owner=f"{observer.hostname}:{child.pid}")
+
     try:
         deadline = time.monotonic() + 90
         running: list[Any] = []
-        while time.monotonic() < deadline and not running:
-            running = [c for c in observer.containers(f"orphan-{tag}") if c.status == "running"]
+        while time.monotonic() < deadline and len(running) < 2:
+            running = [c for c in childs() if c.status == "running"]
             time.sleep(0.5)
-        assert running, "the child never started its container"
+        assert len(running) >= 2, "the child never started its containers"
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
-        assert [c.status for c in observer.containers(f"orphan-{tag}")] == ["running"]
+        assert {c.status for c in childs()} == {"running"}
         DockerRunner(image=IMAGE, gpus="none").prepare()  # the next coordinator
-        assert observer.containers(f"orphan-{tag}") == []
+        assert childs() == []
     finally:
         if child.poll() is None:
             child.kill()
-        for c in observer.containers(f"orphan-{tag}"):
+        for c in childs():
             c.remove(force=True, v=True)
         observer.close()
 

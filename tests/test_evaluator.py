@@ -6,6 +6,7 @@ links and FIFOs made on disk, the evaluator run as a real subprocess.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -83,6 +84,51 @@ def test_evaluator_container_spec() -> None:
     kwargs = create_kwargs(spec)
     assert kwargs["network_mode"] == "none" and kwargs["cap_add"] == []
     assert kwargs["read_only"] is True and kwargs["user"] == "2000:2000"
+
+
+JOB = "org.autograder.job"
+
+
+def test_evaluator_started_ahead_differs_only_in_its_command() -> None:
+    from gpu_runner.evaluator_spec import EvaluatorShape, evaluator_shape_spec
+
+    shape = EvaluatorShape(
+        image="autograder-grading:cpu-abc", memory_mb=3072, cpus=2.0, preload=("sklearn", "keras")
+    )
+    ahead = evaluator_shape_spec(shape, slot="eval-1", owner="g:1", owner_start="7", wait=True)
+    cold = evaluator_spec(REQUEST, image="autograder-grading:cpu-abc", owner="g:1", owner_start="7")
+    assert ahead.command == (
+        *cold.command, "--wait-for-request", "--preload", "keras,sklearn"
+    )  # fmt: skip
+    same = dataclasses.replace(
+        ahead, command=cold.command, labels={**ahead.labels, JOB: cold.labels[JOB]}
+    )
+    assert same == cold  # user, caps, network, caps on memory/cpus/pids: identical
+    assert EvaluatorShape.of(REQUEST, image=shape.image).preload == ("keras",)
+
+
+def test_request_archive_ends_with_the_ready_marker() -> None:
+    import io
+    import tarfile
+
+    from gpu_runner.evaluator import READY_MARKER
+    from gpu_runner.runners.evaluators import evaluator_skeleton, request_archive
+
+    with tarfile.open(fileobj=io.BytesIO(request_archive(REQUEST, uid=2000, ready=True))) as tar:
+        names = [m.name for m in tar.getmembers()]
+    assert names[-1] == f"./request/{READY_MARKER}"
+    assert f"./request/{READY_MARKER}" not in _names(request_archive(REQUEST, uid=2000))
+    with tarfile.open(fileobj=io.BytesIO(evaluator_skeleton(uid=2000))) as tar:
+        modes = {m.name: (m.mode, m.uid, m.isdir()) for m in tar.getmembers()}
+    assert modes == {"./request": (0o555, 0, True), "./results": (0o700, 2000, True)}
+
+
+def _names(archive: bytes) -> list[str]:
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        return [m.name for m in tar.getmembers()]
 
 
 def test_request_archive_is_read_only_for_the_evaluator() -> None:

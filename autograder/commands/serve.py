@@ -1,6 +1,11 @@
 """CLI commands of continuous grading: ``serve`` (push webhooks) and ``watch`` (polling).
 
-Both first reconcile (pushes missed while stopped), then run the worker thread.
+``serve`` listens at once. Reconciliation (pushes missed while stopped) runs in the
+background with its progress in the log; while GitHub is unreachable or rate-limited
+it says so and tries again with backoff, and webhooks are accepted and queued all
+the while. Pushes are graded several at once (``--jobs``, default: what the
+machine's cores and memory hold, or the Ray cluster's capacity) through one runner
+prepared for the server's life.
 Exit codes: 0 stopped with Ctrl-C · 2 bad usage or configuration (no secret, no org).
 """
 
@@ -19,23 +24,57 @@ from autograder.errors import ConfigError
 _course = course_of
 
 
-def _start(course: Course, runner: str | None, debounce: float, max_wait: float):  # type: ignore[no-untyped-def]
+def _start(  # type: ignore[no-untyped-def]
+    course: Course,
+    runner: str | None,
+    executor: str | None,
+    jobs: int | None,
+    debounce: float,
+    max_wait: float,
+):
+    """The app and its grader, built without a word to GitHub (nothing blocks here)."""
+    from autograder.cli import make_runner
     from autograder.continuous.app import build
-    from autograder.continuous.worker import grade_with_runner
-    from gpu_runner.runners import get_runner
+    from autograder.continuous.grader import PushGrader
+    from autograder.grading import default_jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    grade = grade_with_runner(course, get_runner(runner or course.config.runner))
-    app = build(course, grade=grade, debounce_s=debounce, max_wait_s=max_wait)
-    click.echo(f"reconciliation: {app.reconcile()}", err=True)
-    app.start_worker()
-    return app
+    runner_obj = make_runner(runner or course.config.runner, course)
+    ray = executor == "ray" or (executor is None and course.config.executor == "ray")
+    weeks = [course.week(w).resources for w in course.week_names()]
+    if ray:
+        from gpu_runner.executors import wrap_executor
+
+        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
+    if jobs is None:
+        if ray:
+            runner_obj.prepare()
+            res = weeks[0] if weeks else None
+            jobs = runner_obj.capacity(cpus=res.cpus if res else 1, gpus=res.gpus if res else 0)  # type: ignore[attr-defined]
+        else:
+            jobs = course.config.jobs or default_jobs(
+                max((r.memory_mb for r in weeks), default=2048)
+            )
+    grader = PushGrader(course, runner_obj)
+    grader.prepare_in_background()
+    app = build(course, grade=grader, debounce_s=debounce, max_wait_s=max_wait, workers=jobs)
+    click.echo(f"grading up to {jobs} pushes at once", err=True)
+    return app, grader
 
 
 _runner = click.option(
     "--runner",
     type=click.Choice(["process", "docker"]),
     help="How jobs run (default: course.toml).",
+)
+_executor = click.option(
+    "--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml)."
+)
+_jobs = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Pushes graded at once (default: cores and memory, or the Ray cluster).",
 )
 _debounce = click.option(
     "--debounce",
@@ -57,11 +96,20 @@ _max_wait = click.option(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @_runner
+@_executor
+@_jobs
 @_debounce
 @_max_wait
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, runner: str | None, debounce: float, max_wait: float
+    ctx: click.Context,
+    host: str,
+    port: int,
+    runner: str | None,
+    executor: str | None,
+    jobs: int | None,
+    debounce: float,
+    max_wait: float,
 ) -> None:
     """Receive GitHub push webhooks on POST /webhook and grade each push.
 
@@ -76,9 +124,11 @@ def serve(
     if not secret:
         raise ConfigError(f"set {SECRET_ENV} to the webhook's secret")
     course = _course(ctx)
-    app = _start(course, runner, debounce, max_wait)
+    app, grader = _start(course, runner, executor, jobs, debounce, max_wait)
     server = WebhookServer(intake=app.intake, secret=secret, host=host, port=port)
     click.echo(f"listening on {server.url}", err=True)
+    app.start_reconcile()
+    app.start_worker()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -86,6 +136,7 @@ def serve(
     finally:
         server.httpd.server_close()
         app.stop_worker(timeout=5)
+        grader.close()
 
 
 @click.command("watch")
@@ -97,18 +148,30 @@ def serve(
     help="Seconds between polls (idle polls are 304s: no rate limit spent).",
 )
 @_runner
+@_executor
+@_jobs
 @_debounce
 @_max_wait
 @click.pass_context
 def watch(
-    ctx: click.Context, interval: float, runner: str | None, debounce: float, max_wait: float
+    ctx: click.Context,
+    interval: float,
+    runner: str | None,
+    executor: str | None,
+    jobs: int | None,
+    debounce: float,
+    max_wait: float,
 ) -> None:
     """Poll GitHub for pushes (for graders GitHub cannot reach) and grade each push."""
     course = _course(ctx)
-    app = _start(course, runner, debounce, max_wait)
+    app, grader = _start(course, runner, executor, jobs, debounce, max_wait)
+    app.start_reconcile()
+    app.start_worker()
     stop = threading.Event()
     try:
         while not stop.wait(interval):
+            if not app.reconciled.is_set():
+                continue  # the reconciliation reads every repo first (and says how far)
             try:
                 report = app.poller.poll()
             except Exception as exc:  # noqa: BLE001 - keep polling through a bad pass
@@ -120,6 +183,7 @@ def watch(
         pass
     finally:
         app.stop_worker(timeout=5)
+        grader.close()
 
 
 COMMANDS = [serve, watch]

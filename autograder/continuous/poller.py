@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import requests
+
 from autograder.continuous.queue import Target, WorkQueue
 from autograder.continuous.routing import RepoRouter
-from autograder.errors import GitHubError
+from autograder.errors import GitHubError, GitHubUnavailable
 from autograder.github.client import GitHub
 from autograder.github.clock import Clock
 
@@ -52,6 +55,18 @@ class _Cached:
     link: str
 
 
+def _rate_limit_wait(headers: dict[str, Any], now: float) -> float | None:
+    """Seconds GitHub asks us to wait: Retry-After, else until the limit resets."""
+    try:
+        if "retry-after" in headers:
+            return max(0.0, float(headers["retry-after"]))
+        if "x-ratelimit-reset" in headers:
+            return max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
+    except ValueError:
+        pass
+    return None
+
+
 def _time(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
@@ -62,8 +77,12 @@ class Poller:
     queue: WorkQueue
     router: RepoRouter
     clock: Clock
-    bot: str = ""
+    #: our own login, or how to learn it (asked when first needed, not at start)
+    bot: str | Callable[[], str] = ""
     _cache: dict[str, _Cached] = field(default_factory=dict)
+
+    def _bot(self) -> str:
+        return self.bot() if callable(self.bot) else self.bot
 
     def _get(self, url: str, params: dict[str, Any] | None, report: PollReport) -> tuple[Any, str]:
         """GET with If-None-Match; a 304 answers from the cache. Returns (data, Link header)."""
@@ -76,12 +95,24 @@ class Poller:
                 "GET", url, parameters=params, headers=headers
             )
 
-        status, response_headers, text = self.client.read(fetch, f"poll {url}")
+        try:
+            status, response_headers, text = self.client.read(fetch, f"poll {url}")
+        except GitHubError as exc:
+            if isinstance(exc.__cause__, requests.RequestException):
+                raise GitHubUnavailable(f"GitHub is unreachable: {exc}") from exc
+            raise
         report.requests += 1
         lower = {k.lower(): v for k, v in response_headers.items()}
         if status == 304 and cached is not None:
             report.not_modified += 1
             return cached.data, cached.link
+        if status in (403, 429) and (
+            "retry-after" in lower or lower.get("x-ratelimit-remaining") == "0"
+        ):
+            raise GitHubUnavailable(
+                f"GitHub's rate limit is exhausted (HTTP {status} on GET {url})",
+                wait_s=_rate_limit_wait(lower, self.clock.time()),
+            )
         if status >= 400:
             raise GitHubError(f"GET {url}: HTTP {status}")
         data = json.loads(text) if text else None
@@ -101,10 +132,17 @@ class Poller:
             url, params = (match.group(1), None) if match else (None, None)
         return listed
 
-    def poll(self, *, full: bool = False) -> PollReport:
-        """One pass. `full` reads every student repo's activity (reconciliation at start)."""
+    def poll(
+        self, *, full: bool = False, progress: Callable[[int, int, PollReport], None] | None = None
+    ) -> PollReport:
+        """One pass. `full` reads every student repo's activity (reconciliation at start).
+
+        `progress(done, total, report)` is called after each listed repository."""
         report = PollReport()
-        for item in self.list_repos(report):
+        listed = self.list_repos(report)
+        for done, item in enumerate(listed, 1):
+            if progress is not None:
+                progress(done, len(listed), report)
             if item.get("is_template") or item.get("archived"):
                 continue
             target = self.router.target(
@@ -121,6 +159,8 @@ class Poller:
                 continue
             try:
                 self.check_activity(target, report)
+            except GitHubUnavailable:
+                raise  # the whole pass is retried later (cursors keep what was done)
             except GitHubError as exc:
                 log.warning("activity of %s: %s", target.repo, exc)
                 continue
@@ -149,11 +189,12 @@ class Poller:
         if not fresh:
             return
         newest_id = max(int(a["id"]) for a in fresh)
+        bot = self._bot()
         pushes = [
             a
             for a in fresh
             if a.get("activity_type") not in SKIP
-            and ((a.get("actor") or {}).get("login", "") != self.bot or not self.bot)
+            and ((a.get("actor") or {}).get("login", "") != bot or not bot)
         ]
         if pushes:
             newest = max(pushes, key=lambda a: (_time(a["timestamp"]), int(a["id"])))

@@ -1,8 +1,11 @@
 """The worker: take due jobs, collect one repo, grade it, post feedback; schedule finals.
 
-One thread runs `Worker.run`; `step` does everything due now and is what tests call
-with a simulated clock. Grading is injected (`GradeFn`): `grade_with_runner` is the
-real one (`grade_week(..., logins=[login])`, cached when unchanged).
+`Worker.run` claims due jobs and processes up to ``workers`` of them at once (a
+thread each; the queue never hands out two jobs of one student, so one student is
+never graded twice at the same time); `step` does everything due now, one job after
+the other, and is what tests call with a simulated clock. Grading is injected
+(`GradeFn`): `grade_with_runner` is the real one (`PushGrader`: one prepared runner
+for the server's life, cached when unchanged).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
 from autograder.continuous.collect import collect_student
@@ -17,7 +21,7 @@ from autograder.continuous.queue import Job, Target, WorkQueue
 from autograder.continuous.render import check_markdown
 from autograder.continuous.routing import RepoRouter
 from autograder.course import Course
-from autograder.errors import GitHubError, InfrastructureError
+from autograder.errors import GitHubError
 from autograder.feedback import to_markdown
 from autograder.github.client import GitHub
 from autograder.github.clock import Clock
@@ -33,21 +37,14 @@ CollectFn = Callable[[Job], Collected]
 
 
 def grade_with_runner(course: Course, runner: object) -> GradeFn:
-    """Grade one collected submission with `grade_week` (unchanged ones come from the cache)."""
-    from autograder.gradebook import GradebookStore
-    from autograder.grading import grade_week
+    """Grade one collected submission (unchanged ones come from the cache).
 
-    def grade(week: str, login: str) -> tuple[SubmissionResult, bool]:
-        report = grade_week(course, week, runner=runner, logins=[login], jobs=1)  # type: ignore[arg-type]
-        done = report.graded + report.errors
-        if done:
-            return done[0], True
-        recorded = GradebookStore(course).result(week, login)  # the truth, not a derived file
-        if recorded is None:
-            raise InfrastructureError(f"{week}/{login}: skipped as unchanged, but no result")
-        return recorded, False
+    The runner is prepared once, in the background (`PushGrader`), and kept."""
+    from autograder.continuous.grader import PushGrader
 
-    return grade
+    grader = PushGrader(course, runner)  # type: ignore[arg-type]
+    grader.prepare_in_background()
+    return grader
 
 
 @dataclass(frozen=True)
@@ -72,15 +69,19 @@ class Worker:
     clock: Clock
     collect: CollectFn | None = None
     outcomes: list[Outcome] = field(default_factory=list)
+    #: jobs processed at once by `run` (each one student; never two of one student)
+    workers: int = 1
     _bot: str | None = None
+    _post_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def bot(self) -> str:
+        """Our own login (its pushes are ignored); "" until GitHub could tell us."""
         if self._bot is None:
             try:
                 self._bot = self.client.read(lambda: self.client.gh.get_user().login, "who am I")
             except Exception:  # noqa: BLE001 - without it, bot pushes are merely not ignored
-                self._bot = ""
+                return ""  # asked again next time: GitHub may be back
         return self._bot
 
     # -- scheduling ------------------------------------------------------------------------
@@ -107,12 +108,32 @@ class Worker:
 
     def run(self, stop: threading.Event, *, idle_s: float = 1.0) -> None:
         self.queue.recover()
-        while not stop.is_set():
-            try:
-                self.step()
-            except Exception:  # noqa: BLE001 - the loop must survive a bad step
-                log.exception("continuous worker step failed")
-            stop.wait(idle_s)
+        if self.workers <= 1:
+            while not stop.is_set():
+                try:
+                    self.step()
+                except Exception:  # noqa: BLE001 - the loop must survive a bad step
+                    log.exception("continuous worker step failed")
+                stop.wait(idle_s)
+            return
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="grade") as pool:
+            running: set[Future[Outcome]] = set()
+            while not stop.is_set():
+                try:
+                    self.schedule_finals(self.clock.time())
+                    while len(running) < self.workers:
+                        job = self.queue.claim(self.clock.time())
+                        if job is None:
+                            break
+                        running.add(pool.submit(self.process, job))
+                except Exception:  # noqa: BLE001 - the loop must survive a bad step
+                    log.exception("continuous worker step failed")
+                if running:
+                    _, running = wait(running, timeout=idle_s, return_when=FIRST_COMPLETED)
+                    running = set(running)
+                else:
+                    stop.wait(idle_s)
+            wait(running)
 
     # -- one job ------------------------------------------------------------------------------
     def _collect(self, job: Job) -> Collected:
@@ -144,9 +165,10 @@ class Worker:
         path = self.course.feedback_path(target.week, target.login)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
-        report = post_feedback(
-            course=self.course, week=target.week, client=self.client, logins=[target.login]
-        )
+        with self._post_lock:  # the outbox and the write pacing: one post at a time
+            report = post_feedback(
+                course=self.course, week=target.week, client=self.client, logins=[target.login]
+            )
         if report.failed:
             raise GitHubError("; ".join(why for _, why in report.failed))
         return bool(report.posted)

@@ -42,6 +42,10 @@ class TrustedTests:
     def add_setup(self, source: str) -> None:
         self._setup.append(source)
 
+    async def start(self) -> None:
+        """Start the process now (a warm start, before the job), not at the first test."""
+        await self._start()
+
     async def _start(self) -> asyncio.subprocess.Process:
         if self._proc is None or self._proc.returncode is not None:
             self._proc = await asyncio.create_subprocess_exec(
@@ -118,8 +122,8 @@ class TrustedTests:
 
 
 def tests_env(base: dict[str, str]) -> dict[str, str]:
-    """The test process's environment: the executor's basics, no GPU."""
-    keep = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "SYSTEMROOT")
+    """The test process's environment: the executor's basics (and Keras' backend), no GPU."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "SYSTEMROOT", "KERAS_BACKEND")
     env = {k: base[k] for k in keep if k in base}
     env.update(
         CUDA_VISIBLE_DEVICES="",

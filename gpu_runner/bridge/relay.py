@@ -106,16 +106,25 @@ async def bridge_request(client: Any, req: dict[str, Any], deadline: float) -> d
     return await _collect(client, msg_id, deadline)
 
 
-def kernel_setup_code(workdir: str) -> str:
+def kernel_setup_code(workdir: str, *, copy_from: str | None = None) -> str:
     """Move a kernel started from a neutral folder (``python -P``) into its working folder.
 
     The working folder goes last on ``sys.path``: a submitted helper module
-    imports, but never shadows an installed module.
+    imports, but never shadows an installed module. `copy_from`: a kernel started
+    before its job's files arrived (a warm start) first copies them into its
+    working folder, as the cold start's ``cp -Rn`` would have (no overwrite).
     """
+    copy = ""
+    if copy_from is not None:
+        copy = (
+            "import shutil as _ag_sh\n"
+            f"_ag_sh.copytree({copy_from!r}, {workdir!r}, dirs_exist_ok=True,"
+            " copy_function=lambda s, d: _ag_os.path.exists(d) or _ag_sh.copy2(s, d))\n"
+            "del _ag_sh\n"
+        )
     return (
         "__import__('gpu_runner.bridge.kernel', fromlist=['register']).register()\n"
-        "import os as _ag_os, sys as _ag_sys\n"
-        f"_ag_os.chdir({workdir!r})\n"
+        "import os as _ag_os, sys as _ag_sys\n" + copy + f"_ag_os.chdir({workdir!r})\n"
         "_ag_sys.path[:] = [p for p in _ag_sys.path "
         f"if p not in ('', '.', {workdir!r}, _ag_os.getcwd())] + [{workdir!r}]\n"
         "del _ag_os, _ag_sys\n"

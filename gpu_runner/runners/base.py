@@ -27,6 +27,9 @@ class Runner(ABC):
        kernels, memory) and an ``infra_error`` output for faults of ours; it
        never raises for a student's notebook.
     3. ``close()`` once at the end; idempotent.
+
+    ``expect(n)`` (optional, after ``prepare``) says how many jobs a batch will
+    still send, so a runner that starts sandboxes ahead starts no more than that.
     """
 
     #: short name used in results and on the command line
@@ -40,6 +43,9 @@ class Runner(ABC):
     @abstractmethod
     def run(self, job: Job) -> RunOutput:
         """Execute `job` and return what happened."""
+
+    def expect(self, jobs: int | None) -> None:  # noqa: B027 - optional hook
+        """`jobs` more jobs will come (None: unknown); default: nothing to plan."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources; default: nothing to release."""

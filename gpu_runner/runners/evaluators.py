@@ -6,6 +6,11 @@ faults of ours come back as ``EvalOutput.error`` (an infrastructure error).
 
 Lifecycle: ``evaluate(request)`` per submission, from any thread; ``close()``
 at the end. Requests with no task are answered without starting anything.
+``expect(shape, jobs)`` (optional) says which kind of request a batch will send
+and how many: `DockerEvaluator` then starts that many containers ahead of need
+(at most ``warm`` at a time), with the framework imported and waiting for the
+request: the import overlaps with the notebook's run instead of following it.
+Each container still evaluates exactly one request and is removed after it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from gpu_runner.evaluation import EvalOutput, EvalRequest, failed_output
+from gpu_runner.evaluator_spec import EvaluatorShape
 from gpu_runner.runners.base import safe_relpath
+from gpu_runner.runners.warm_pool import WarmPool
 
 KILL_GRACE_S = 30.0
 RESULT_LIMIT_BYTES = 256 * 2**20
@@ -49,6 +56,11 @@ class Evaluator(ABC):
 
     @abstractmethod
     def _evaluate(self, request: EvalRequest) -> EvalOutput: ...
+
+    def expect(  # noqa: B027 - optional hook
+        self, *, memory_mb: int, cpus: float, kinds: tuple[str, ...], jobs: int | None
+    ) -> None:
+        """`jobs` requests with models of `kinds` will come (None: unknown); default: no plan."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources; default: nothing."""
@@ -103,8 +115,10 @@ class ProcessEvaluator(Evaluator):
             return EvalOutput.from_json(result.read_bytes())
 
 
-def request_archive(request: EvalRequest, *, uid: int) -> bytes:
-    """The /eval volume: request/ root-owned and read-only, results/ the evaluator's."""
+def request_archive(request: EvalRequest, *, uid: int, ready: bool = False) -> bytes:
+    """The /eval volume: request/ root-owned and read-only, results/ the evaluator's.
+
+    `ready`: end with the marker a waiting evaluator looks for (the last member)."""
     now = int(time.time())
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -126,16 +140,40 @@ def request_archive(request: EvalRequest, *, uid: int) -> bytes:
         add("request.json", json.dumps(request.spec_dict()).encode())
         for name, data in sorted(request.files.items()):
             add(str(safe_relpath(name)), data)
+        if ready:
+            from gpu_runner.evaluator import READY_MARKER
+
+            add(READY_MARKER, b"")
+    return buf.getvalue()
+
+
+def evaluator_skeleton(*, uid: int) -> bytes:
+    """The /eval volume of a container started before its request: the two folders."""
+    now = int(time.time())
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, mode, owner in (("request", 0o555, 0), ("results", 0o700, uid)):
+            info = tarfile.TarInfo(f"./{name}")
+            info.type, info.mode, info.mtime, info.uid, info.gid = (
+                tarfile.DIRTYPE, mode, now, owner, owner,
+            )  # fmt: skip
+            tar.addfile(info)
     return buf.getvalue()
 
 
 class DockerEvaluator(Evaluator):
-    """A fresh, locked-down container per request (see `gpu_runner.evaluator_spec`)."""
+    """A fresh, locked-down container per request (see `gpu_runner.evaluator_spec`).
+
+    ``warm``: how many containers of an expected shape are kept started ahead
+    (0: each request starts its own when it comes)."""
 
     name = "docker-evaluator"
     isolated = True
 
-    def __init__(self, *, image: str, client: Any = None, python: str | None = None) -> None:
+    def __init__(
+        self, *, image: str, client: Any = None, python: str | None = None, warm: int = 2
+    ) -> None:
+        from gpu_runner.runners.containers import proc_start_ticks
         from gpu_runner.spec import PYTHON
 
         self.image = image
@@ -143,11 +181,21 @@ class DockerEvaluator(Evaluator):
         self._client = client
         self.hostname = socket.gethostname()
         self.owner = f"{self.hostname}:{os.getpid()}"
+        self.owner_start = proc_start_ticks(os.getpid())
         self._cleaned = False
+        self._expected: list[EvaluatorShape] = []
+        self.warm = warm
+        self.pool: WarmPool[EvaluatorShape, Any] = WarmPool(
+            start=self._start_ahead,
+            discard=self._remove,
+            limit=lambda shape: 2 * max(warm, 1),
+            idle=max(warm, 0),
+            name="evaluator-warm",
+        )
 
     def cleanup_leftovers(self) -> list[str]:
         """Remove evaluator containers whose owner process is gone (a killed coordinator)."""
-        from gpu_runner.runners.docker import _owner_alive
+        from gpu_runner.runners.containers import owner_alive
         from gpu_runner.spec import OWNER_LABEL, OWNER_START_LABEL, RUNNER_LABEL
 
         removed = []
@@ -156,7 +204,7 @@ class DockerEvaluator(Evaluator):
         ):
             labels = container.labels or {}
             owner, start = labels.get(OWNER_LABEL, ""), labels.get(OWNER_START_LABEL, "")
-            if not _owner_alive(owner, start, self.hostname):
+            if not owner_alive(owner, start, self.hostname):
                 container.remove(force=True, v=True)
                 removed.append(container.id)
         return removed
@@ -169,29 +217,86 @@ class DockerEvaluator(Evaluator):
             self._client = from_env()
         return self._client
 
-    def _evaluate(self, request: EvalRequest) -> EvalOutput:
-        from docker.errors import NotFound  # type: ignore[import-not-found]
-
-        from gpu_runner.evaluator_spec import EVALUATOR_UID, evaluator_spec
-        from gpu_runner.runners.docker import _proc_start_ticks, _read_tar_file, create_kwargs
-
-        spec = evaluator_spec(
-            request,
-            image=self.image,
-            owner=self.owner,
-            owner_start=_proc_start_ticks(os.getpid()),
-            python=self.python,
-        )
+    def _clean_once(self) -> None:
         if not self._cleaned:
             self._cleaned = True
             self.cleanup_leftovers()
-        timings: dict[str, float] = {}
-        started = time.monotonic()
+
+    def expect(
+        self, *, memory_mb: int, cpus: float, kinds: tuple[str, ...], jobs: int | None
+    ) -> None:
+        if self.warm <= 0 or not kinds:
+            return
+        shape = EvaluatorShape(self.image, memory_mb, cpus, tuple(sorted(set(kinds))))
+        self._clean_once()
+        self._expected.append(shape)
+        self.pool.expect(jobs)
+        self.pool.want(shape)
+
+    def shape_of(self, request: EvalRequest) -> EvaluatorShape:
+        """The expected shape that serves `request` (its kinds preloaded), else its own."""
+        own = EvaluatorShape.of(request, image=self.image)
+        for shape in self._expected:
+            if (shape.image, shape.memory_mb, shape.cpus) == (
+                own.image,
+                own.memory_mb,
+                own.cpus,
+            ) and set(own.preload) <= set(shape.preload):
+                return shape
+        return own
+
+    def _start(self, shape: EvaluatorShape) -> Any:
+        """Create and start a container that preloads and waits for its request."""
+        import uuid
+
+        from gpu_runner.evaluator_spec import EVALUATOR_UID, evaluator_shape_spec
+        from gpu_runner.runners.containers import create_kwargs
+
+        spec = evaluator_shape_spec(
+            shape,
+            slot=f"eval-{uuid.uuid4().hex[:16]}",
+            owner=self.owner,
+            owner_start=self.owner_start,
+            python=self.python,
+            wait=True,
+        )
         container = self.client.containers.create(**create_kwargs(spec))
         try:
-            if not container.put_archive(spec.volume, request_archive(request, uid=EVALUATOR_UID)):
-                return failed_output(request, "put_archive refused the request")
+            if not container.put_archive(spec.volume, evaluator_skeleton(uid=EVALUATOR_UID)):
+                raise RuntimeError("put_archive refused the evaluator's folders")
             container.start()
+        except BaseException:
+            self._remove(container)
+            raise
+        return container
+
+    def _start_ahead(self, shape: EvaluatorShape) -> Any:
+        return self._start(shape)
+
+    def _remove(self, container: Any) -> None:
+        try:
+            container.remove(force=True, v=True)
+        except Exception:  # removal must not hide a result
+            pass
+
+    def _evaluate(self, request: EvalRequest) -> EvalOutput:
+        from docker.errors import NotFound  # type: ignore[import-not-found]
+
+        from gpu_runner.evaluator_spec import EVAL_DIR, EVALUATOR_UID
+        from gpu_runner.runners.containers import read_tar_file
+
+        self._clean_once()
+        shape = self.shape_of(request)
+        timings: dict[str, float] = {}
+        started = time.monotonic()
+        container = self.pool.take(shape) if self.warm > 0 else None
+        timings["warm"] = 1.0 if container is not None else 0.0
+        try:
+            if container is None:
+                container = self._start(shape)
+            archive = request_archive(request, uid=EVALUATOR_UID, ready=True)
+            if not container.put_archive(EVAL_DIR, archive):
+                return failed_output(request, "put_archive refused the request")
             timings["container_start"] = round(time.monotonic() - started, 3)
             try:
                 container.wait(timeout=request.timeout_s + KILL_GRACE_S)
@@ -201,8 +306,8 @@ class DockerEvaluator(Evaluator):
                     request, f"the evaluator ran longer than {request.timeout_s} s"
                 )
             try:
-                bits, _ = container.get_archive(f"{spec.volume}/results/result.json")
-                raw = _read_tar_file(bits, RESULT_LIMIT_BYTES)
+                bits, _ = container.get_archive(f"{EVAL_DIR}/results/result.json")
+                raw = read_tar_file(bits, RESULT_LIMIT_BYTES)
             except NotFound:
                 container.reload()
                 state = container.attrs.get("State", {})
@@ -214,16 +319,15 @@ class DockerEvaluator(Evaluator):
                 )
             output = EvalOutput.from_json(raw)
         finally:
-            try:
-                container.remove(force=True, v=True)
-            except Exception:  # removal must not hide the result
-                pass
+            used = container
+            self.pool.done(shape, None if used is None else (lambda: self._remove(used)))
         timings["container_total"] = round(time.monotonic() - started, 3)
         return EvalOutput(
             output.request_id, output.results, output.error, {**output.seconds, **timings}
         )
 
     def close(self) -> None:
+        self.pool.close()
         if self._client is not None:
             try:
                 self._client.close()
@@ -232,4 +336,10 @@ class DockerEvaluator(Evaluator):
             self._client = None
 
 
-__all__ = ["DockerEvaluator", "Evaluator", "ProcessEvaluator", "request_archive"]
+__all__ = [
+    "DockerEvaluator",
+    "Evaluator",
+    "ProcessEvaluator",
+    "evaluator_skeleton",
+    "request_archive",
+]

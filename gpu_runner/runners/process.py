@@ -30,7 +30,7 @@ from gpu_runner.runners.base import Runner, write_job_files
 from gpu_runner.runners.forkserver import ForkServer, ForkServerError
 
 KILL_GRACE_S = 15.0
-ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
+ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH", "KERAS_BACKEND")
 
 
 def _executor_env(scratch: Path) -> dict[str, str]:
