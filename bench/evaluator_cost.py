@@ -10,7 +10,9 @@ evaluator and prints medians: the wall time of ``evaluator.evaluate(request)``,
 the container's create+copy+start (Docker only), and the evaluator's own
 ``import`` (TensorFlow/Keras or skops), ``load`` and ``predict`` times. The process evaluator (trusted mode) runs the
 same evaluator code in a subprocess; its wall time minus load and predict is
-the interpreter start and imports. The "docker-ahead" row is the Docker
+the interpreter start and imports. The "process-once" row starts a fresh interpreter per request; "process-forked"
+(what `grade` uses in trusted mode) forks each request's child from a server
+that imported the frameworks once. The "docker-ahead" row is the Docker
 evaluator started ahead of need (as `grade` does while the notebook runs): each
 request finds its container already started, framework imported; its wall time
 is what the evaluator still adds to a submission's latency.
@@ -138,7 +140,12 @@ def main() -> None:
     parser.add_argument("--image", default="autograder-grading:latest")
     parser.add_argument("--no-docker", action="store_true")
     args = parser.parse_args()
-    evaluators: list[Evaluator] = [ProcessEvaluator()]
+    once = ProcessEvaluator(forking=False)
+    once.name = "process-once"
+    forked = ProcessEvaluator()
+    forked.name = "process-forked"
+    forked.expect(memory_mb=0, cpus=0.0, kinds=("keras", "sklearn"), jobs=None)
+    evaluators: list[Evaluator] = [once, forked]
     if not args.no_docker:
         ahead = DockerEvaluator(image=args.image, warm=1)
         ahead.name = "docker-ahead"

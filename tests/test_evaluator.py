@@ -245,6 +245,45 @@ def test_process_evaluator_reports_facts_and_refusals(tmp_path: Path) -> None:
     assert out.result("shape").error == "predict_failed"
 
 
+def _sklearn_request(request_id: str, seed: int) -> EvalRequest:
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    x, y = rng.random((40, 3)), np.arange(40) % 2
+    inputs = io.BytesIO()
+    np.save(inputs, rng.random((9, 3)))
+    return EvalRequest(
+        request_id,
+        (EvalTask("clf", "sklearn", "m.skops", "x.npy"),),
+        files={"m.skops": sio.dumps(LogisticRegression().fit(x, y)), "x.npy": inputs.getvalue()},
+    )
+
+
+def test_process_evaluator_forks_each_request_from_a_preloaded_server() -> None:
+    requests = [_sklearn_request(f"r{i}", seed=i) for i in range(3)]
+    one_shot = [ProcessEvaluator(forking=False).evaluate(r) for r in requests]
+    evaluator = ProcessEvaluator()
+    evaluator.expect(memory_mb=1024, cpus=1.0, kinds=("sklearn",), jobs=3)
+    try:
+        forked = [evaluator.evaluate(r) for r in requests]
+        server = evaluator._server
+        assert server is not None and server.poll() is None  # one server for the batch
+        server.kill()  # a dead server is started again for the next request
+        server.wait()
+        again = evaluator.evaluate(requests[0])
+        assert evaluator._server is not None and evaluator._server.pid != server.pid
+    finally:
+        evaluator.close()
+    assert evaluator._server is None and server.returncode is not None
+    for cold, warm in zip(one_shot + one_shot[:1], forked + [again]):
+        assert cold.error is None and warm.error is None
+        assert warm.result("clf").predictions == cold.result("clf").predictions
+        assert warm.result("clf").facts == cold.result("clf").facts
+        # the framework was imported by the server, not by each request's child
+        assert warm.result("clf").seconds["import"] < cold.result("clf").seconds["import"]
+
+
 # -- reading what the kernel left ----------------------------------------------------
 
 
