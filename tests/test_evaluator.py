@@ -267,20 +267,22 @@ def test_process_evaluator_forks_each_request_from_a_preloaded_server() -> None:
     evaluator.expect(memory_mb=1024, cpus=1.0, kinds=("sklearn",), jobs=3)
     try:
         forked = [evaluator.evaluate(r) for r in requests]
-        server = evaluator._server
-        assert server is not None and server.poll() is None  # one server for the batch
-        server.kill()  # a dead server is started again for the next request
-        server.wait()
+        zygote = evaluator.zygote
+        assert zygote is not None and zygote.pid is not None  # one server for the batch
+        first = zygote.pid
+        os.kill(first, 9)  # a request finding the server dead still gets its answer ...
         again = evaluator.evaluate(requests[0])
-        assert evaluator._server is not None and evaluator._server.pid != server.pid
+        evaluator.evaluate(requests[1])
+        assert zygote.pid is not None and zygote.pid != first  # ... and a new one starts
     finally:
         evaluator.close()
-    assert evaluator._server is None and server.returncode is not None
-    for cold, warm in zip(one_shot + one_shot[:1], forked + [again]):
+    assert zygote.pid is None
+    for cold, warm in zip(one_shot + one_shot[:1], forked + [again], strict=True):
         assert cold.error is None and warm.error is None
         assert warm.result("clf").predictions == cold.result("clf").predictions
         assert warm.result("clf").facts == cold.result("clf").facts
-        # the framework was imported by the server, not by each request's child
+    # the framework was imported by the server, not by each request's child
+    for cold, warm in zip(one_shot, forked, strict=True):
         assert warm.result("clf").seconds["import"] < cold.result("clf").seconds["import"]
 
 

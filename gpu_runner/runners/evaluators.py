@@ -18,27 +18,23 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
 from gpu_runner.evaluation import EvalOutput, EvalRequest, failed_output
-from gpu_runner.evaluator_server import read_line
 from gpu_runner.evaluator_spec import EvaluatorShape
 from gpu_runner.runners.base import safe_relpath
 from gpu_runner.runners.warm_pool import WarmPool
+from gpu_runner.zygote import Zygote, kill, read_line, send_json
 
 KILL_GRACE_S = 30.0
-#: how long the preloaded evaluator server may take to listen
-SERVER_START_S = 120.0
 RESULT_LIMIT_BYTES = 256 * 2**20
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
 
@@ -87,104 +83,60 @@ class ProcessEvaluator(Evaluator):
     exploit would run as the grader's user: real submissions use `DockerEvaluator`.
 
     Each request gets a fresh child forked from a preloaded server
-    (`gpu_runner.evaluator_server`), so the framework is imported once per batch,
-    not once per submission. With ``forking=False``, or when the server cannot
-    start, each request runs ``python -m gpu_runner.evaluator`` from scratch.
+    (`gpu_runner.zygote`), so the framework is imported once per batch, not once
+    per submission. With ``forking=False``, or when the server cannot start,
+    each request runs ``python -m gpu_runner.evaluator`` from scratch.
     """
 
     name = "process-evaluator"
 
     def __init__(self, *, python: str = sys.executable, forking: bool = True) -> None:
         self.python = python
-        self.forking = forking
-        self._lock = threading.Lock()
-        self._server: subprocess.Popen[bytes] | None = None
-        self._server_dir: tempfile.TemporaryDirectory[str] | None = None
-        self._preload: tuple[str, ...] = ()
-
-    def _env(self, home: Path) -> dict[str, str]:
-        env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
-        env.update(HOME=str(home), TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
-        return env
+        self.zygote = Zygote("evaluator", python=python, env=_env(None)) if forking else None
 
     def expect(
         self, *, memory_mb: int, cpus: float, kinds: tuple[str, ...], jobs: int | None
     ) -> None:
         """Start the server now: it imports `kinds` while the notebooks run."""
-        self._preload = tuple(sorted(set(kinds)))
-        if kinds:
-            with self._lock:
-                self._start()
-
-    def _start(self) -> None:
-        """Start the server unless it runs (call with the lock held)."""
-        if not self.forking or (self._server is not None and self._server.poll() is None):
-            return
-        self._stop_server()
-        self._server_dir = tempfile.TemporaryDirectory(prefix="autograder-evalsrv-")
-        folder = Path(self._server_dir.name)
-        cmd = [self.python, "-m", "gpu_runner.evaluator_server", "--socket", str(folder / "socket")]
-        cmd += ["--preload", ",".join(self._preload)]
-        self._server = subprocess.Popen(
-            cmd,
-            cwd=folder,
-            env=self._env(folder),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def _socket(self) -> Path | None:
-        """The server's socket once it listens; None when it cannot start (run one-shot)."""
-        with self._lock:
-            self._start()
-            server, folder = self._server, self._server_dir
-        if server is None or folder is None:
-            return None
-        path = Path(folder.name) / "socket"
-        deadline = time.monotonic() + SERVER_START_S
-        while not path.exists():
-            if server.poll() is not None or time.monotonic() > deadline:
-                with self._lock:
-                    if self._server is server:
-                        self._stop_server()
-                        self.forking = False
-                return None
-            time.sleep(0.02)
-        return path
+        if self.zygote is not None and kinds:
+            self.zygote.preload = tuple(sorted(set(kinds)))
+            self.zygote.start()
 
     def _evaluate(self, request: EvalRequest) -> EvalOutput:
         with tempfile.TemporaryDirectory(prefix="autograder-eval-") as tmp:
             root = Path(tmp)
             _write_request(request, root / "request")
-            path = self._socket()
-            if path is None:
-                return self._run_once(request, root)
-            return self._run_forked(request, root, path)
+            path = self.zygote.socket() if self.zygote is not None else None
+            output = self._run_forked(request, root, path) if path is not None else None
+            return output if output is not None else self._run_once(request, root)
 
-    def _run_forked(self, request: EvalRequest, root: Path, path: Path) -> EvalOutput:
+    def _run_forked(self, request: EvalRequest, root: Path, path: str) -> EvalOutput | None:
+        """The request in a forked child; None when the server is gone (run it one-shot)."""
         message = {
             "request": str(root / "request"),
             "results": str(root / "results"),
             "home": str(root),
             "kinds": sorted({task.kind for task in request.tasks}),
         }
-        pid = 0
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(request.timeout_s + KILL_GRACE_S)
             try:
-                conn.connect(str(path))
-                conn.sendall(json.dumps(message).encode() + b"\n")
-                pid = int(read_line(conn) or 0)
-                done = read_line(conn) == b"done"
+                conn.connect(path)
+                send_json(conn, message)
+                pid = int(json.loads(read_line(conn) or b"{}").get("pid", 0))
+            except (OSError, ValueError):  # the server died: a new one starts next time
+                return None
+            if pid <= 0:
+                return None
+            try:
+                done = read_line(conn) == b'{"done": true}'
             except TimeoutError:
-                if pid > 0:
-                    _kill(pid)
+                kill(pid)
                 return failed_output(
                     request, f"the evaluator ran longer than {request.timeout_s} s"
                 )
             except (OSError, ValueError) as exc:
-                return failed_output(request, f"evaluator server: {type(exc).__name__}: {exc}")
+                return failed_output(request, f"evaluator child: {type(exc).__name__}: {exc}")
         result = root / "results" / "result.json"
         if not done or not result.is_file():
             return failed_output(request, "the evaluator's child ended without a result")
@@ -197,7 +149,7 @@ class ProcessEvaluator(Evaluator):
             proc = subprocess.run(
                 cmd,
                 cwd=root,
-                env=self._env(root),
+                env=_env(root),
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 timeout=request.timeout_s + KILL_GRACE_S,
@@ -210,30 +162,17 @@ class ProcessEvaluator(Evaluator):
             return failed_output(request, f"evaluator exited {proc.returncode}: {tail}")
         return EvalOutput.from_json(result.read_bytes())
 
-    def _stop_server(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            if server.stdin is not None:
-                server.stdin.close()  # the server exits when its stdin closes
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if self._server_dir is not None:
-            self._server_dir.cleanup()
-            self._server_dir = None
-
     def close(self) -> None:
-        with self._lock:
-            self._stop_server()
+        if self.zygote is not None:
+            self.zygote.close()
 
 
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:  # already gone
-        pass
+def _env(home: Path | None) -> dict[str, str]:
+    env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")
+    if home is not None:
+        env["HOME"] = str(home)
+    return env
 
 
 def request_archive(request: EvalRequest, *, uid: int, ready: bool = False) -> bytes:

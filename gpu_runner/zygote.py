@@ -1,0 +1,274 @@
+"""TRUSTED MODE: preloaded servers that fork one fresh child per request.
+
+Importing a framework (TensorFlow/Keras about 4-5 CPU-s, scikit-learn about 1-2)
+is most of what a short-lived helper process costs. On the host, in trusted mode
+(the process runner, instructor checks), such helpers are therefore forked from a
+server that imported the frameworks once per batch:
+
+- ``python -m gpu_runner.zygote evaluator --socket PATH [--preload keras,sklearn]``:
+  the clean evaluator (`gpu_runner.evaluator`) for `ProcessEvaluator`;
+- ``python -m gpu_runner.zygote tests --socket PATH``: the trusted test process
+  (`gpu_runner.testproc`) for the process runner's executors.
+
+A server imports libraries and nothing else: it never opens a request, an
+artifact or a notebook. Each connection carries one request, a JSON line; the
+server imports what the line names (evaluator kinds, or installed libraries of
+`PRELOADABLE` that the setup cells import) if it has not yet, then forks. The
+child answers ``{"pid": N}`` and does the work in the fresh process; whatever
+it loads or runs ends with it. A server stops when its standard input closes
+(its host went away).
+
+Sandboxed grading never uses this: in the container each submission's test
+process, and each evaluation's container, starts fresh (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+LINE_LIMIT = 64 * 1024
+#: how long a server may take to listen (its first imports included)
+START_S = 120.0
+#: libraries a test server may import ahead (top-level names; submodules follow)
+PRELOADABLE = frozenset(
+    {"keras", "matplotlib", "numpy", "pandas", "scipy", "seaborn", "sklearn", "tensorflow"}
+)
+
+
+def read_line(conn: socket.socket) -> bytes:
+    """One newline-terminated line from `conn` (at most LINE_LIMIT bytes)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(1)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > LINE_LIMIT:
+            raise ValueError("line too long")
+    return data.strip()
+
+
+def send_json(conn: socket.socket, message: dict[str, Any]) -> None:
+    conn.sendall(json.dumps(message).encode() + b"\n")
+
+
+# -- the server ---------------------------------------------------------------------------
+
+
+def _exit_when_stdin_closes() -> None:
+    while os.read(0, 4096):
+        pass
+    os._exit(0)
+
+
+def serve(
+    path: Path,
+    preload: Callable[[dict[str, Any]], None],
+    child: Callable[[socket.socket, dict[str, Any]], int],
+) -> int:
+    """Accept connections on `path`; per request, `preload` here, then `child` in a fork."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path) + ".tmp")
+    server.listen(64)
+    os.rename(str(path) + ".tmp", path)  # the socket appears only once it listens
+    threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
+    while True:
+        conn, _ = server.accept()
+        try:
+            message = json.loads(read_line(conn))
+            preload(message)
+        except Exception:  # a malformed line or a broken import: this request fails alone
+            conn.close()
+            continue
+        if os.fork() == 0:
+            code = 1
+            try:
+                server.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                send_json(conn, {"pid": os.getpid()})
+                code = child(conn, message)
+            except BaseException:  # the host sees the connection end without an answer
+                pass
+            finally:
+                os._exit(code)
+        conn.close()
+
+
+def _import_all(names: list[str]) -> None:
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the child's own import will say what is wrong
+            pass
+
+
+def _evaluator_preload(message: dict[str, Any]) -> None:
+    from gpu_runner import evaluator
+
+    evaluator.preload([str(k) for k in message.get("kinds", []) if k in evaluator.PRELOAD])
+
+
+def _evaluator_child(conn: socket.socket, message: dict[str, Any]) -> int:
+    from gpu_runner import evaluator
+
+    os.chdir(message["home"])
+    os.environ["HOME"] = message["home"]
+    evaluator.main(["--request", message["request"], "--results", message["results"]])
+    send_json(conn, {"done": True})
+    return 0
+
+
+def _tests_preload(message: dict[str, Any]) -> None:
+    modules = [str(m) for m in message.get("modules", [])]
+    _import_all([m for m in modules if m.split(".")[0] in PRELOADABLE])
+
+
+def _tests_child(conn: socket.socket, message: dict[str, Any]) -> int:
+    from gpu_runner import testproc
+
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in message["env"].items()})
+    os.chdir(message["cwd"])
+    os.dup2(conn.fileno(), 0)
+    os.dup2(conn.fileno(), 1)
+    conn.close()
+    return testproc.main()
+
+
+ROLES: dict[str, tuple[Callable[[dict[str, Any]], None], Callable[..., int]]] = {
+    "evaluator": (_evaluator_preload, _evaluator_child),
+    "tests": (_tests_preload, _tests_child),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gpu_runner.zygote", description=__doc__)
+    parser.add_argument("role", choices=sorted(ROLES))
+    parser.add_argument("--socket", type=Path, required=True, help="Unix socket to listen on")
+    parser.add_argument("--preload", default="", help="comma-separated kinds or modules")
+    args = parser.parse_args(argv)
+    preload, child = ROLES[args.role]
+    names = [k for k in args.preload.split(",") if k]
+    try:
+        preload({"kinds": names, "modules": names})
+    except Exception:  # a request's own import will say what is wrong
+        pass
+    return serve(args.socket, preload, child)
+
+
+# -- the host side ------------------------------------------------------------------------
+
+
+class Zygote:
+    """One server process of `role`, started on first use; thread-safe.
+
+    `socket()` is the path to connect to once the server listens, or None when it
+    cannot start (the caller then starts its helper the plain way).
+    """
+
+    def __init__(
+        self, role: str, *, python: str = sys.executable, env: dict[str, str] | None = None
+    ) -> None:
+        self.role = role
+        self.python = python
+        self.env = env
+        self.preload: tuple[str, ...] = ()
+        self.broken = False
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self) -> None:
+        """Start the server now (its imports overlap other work) unless it runs."""
+        with self._lock:
+            self._start()
+
+    def _start(self) -> None:
+        if self.broken or (self._proc is not None and self._proc.poll() is None):
+            return
+        self._stop()
+        self._dir = tempfile.TemporaryDirectory(prefix=f"autograder-{self.role}-")
+        folder = Path(self._dir.name)
+        cmd = [self.python, "-P", "-m", "gpu_runner.zygote", self.role]
+        cmd += ["--socket", str(folder / "socket"), "--preload", ",".join(self.preload)]
+        env = dict(self.env) if self.env is not None else {}
+        env.setdefault("HOME", str(folder))
+        for key in ("PATH", "PYTHONPATH", "LANG"):
+            if key in os.environ:
+                env.setdefault(key, os.environ[key])
+        self._proc = subprocess.Popen(
+            cmd,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def socket(self) -> str | None:
+        with self._lock:
+            self._start()
+            proc, folder = self._proc, self._dir
+        if proc is None or folder is None:
+            return None
+        path = Path(folder.name) / "socket"
+        deadline = time.monotonic() + START_S
+        while not path.exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                with self._lock:
+                    if self._proc is proc:
+                        self._stop()
+                        self.broken = True
+                return None
+            time.sleep(0.02)
+        return str(path)
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                proc.stdin.close()  # the server exits when its stdin closes
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+def kill(pid: int) -> None:
+    """Kill a forked child (a timeout); nothing when it is gone."""
+    if pid <= 0:  # never a process group
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
