@@ -85,3 +85,45 @@ def test_close_without_jobs_is_quick() -> None:
     runner.close()
     assert time.monotonic() - started < 1.0
     assert os.environ.get("AUTOGRADER_TEST_SECRET") is None
+
+
+def test_test_processes_are_fresh_forks_of_the_preloaded_server(monkeypatch) -> None:
+    """Trusted mode: each notebook's test process is forked by the runner's tests server
+    (libraries imported once), with the setup cells' imports already loaded."""
+    setup = nbformat.v4.new_code_cell("import numpy as np\n")
+    setup.metadata["autograder"] = {"role": "setup"}
+    test = nbformat.v4.new_code_cell(
+        "import os, sys, json\n"
+        "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), "
+        "'env': sorted(os.environ), 'np': np.__name__, 'seen': globals().get('SEEN')}))\n"
+        "SEEN = 'earlier notebook'\n"
+    )
+    test.metadata["autograder"] = {"role": "test"}
+    nb = nbformat.v4.new_notebook(cells=[setup, test])
+    nb.metadata["autograder"] = {}
+
+    def job(job_id: str) -> Job:
+        return Job(
+            job_id=job_id,
+            files={"nb.ipynb": nbformat.writes(nb).encode()},
+            notebooks=("nb.ipynb",),
+            cell_timeout_s=60,
+            total_timeout_s=120,
+        )
+
+    def printed(out: RunOutput) -> dict:
+        cell = nbformat.reads(out.notebooks[0].notebook_json, as_version=4).cells[1]
+        return json.loads("".join(o.get("text", "") for o in cell.outputs if "text" in o))
+
+    monkeypatch.setenv("AUTOGRADER_TEST_SECRET", "do-not-leak")
+    runner = ProcessRunner()
+    try:
+        first, second = runner.run(job("t1")), runner.run(job("t2"))
+        server = runner._tests.pid if runner._tests is not None else None
+    finally:
+        runner.close()
+    a, b = printed(first), printed(second)
+    assert server is not None and a["ppid"] == server and b["ppid"] == server
+    assert a["pid"] != b["pid"]  # a fresh process per notebook
+    assert a["np"] == "numpy" and a["seen"] is None and b["seen"] is None
+    assert "HOME" in a["env"] and "AUTOGRADER_TEST_SECRET" not in a["env"]
