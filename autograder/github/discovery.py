@@ -8,29 +8,19 @@ REST API is shut down (410 Gone); it is only ever used as optional enrichment.
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from github import GithubException
 
 from autograder.course import LOGIN_NAME
-from autograder.errors import ConfigError
 from autograder.github.client import GitHub
 from autograder.github.store import RepoMap
+from autograder.roster import RosterEntry
 
 log = logging.getLogger(__name__)
 
 TEMPLATE_SUFFIX = "template"
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    login: str
-    student_id: str = ""
-    name: str = ""
-    section: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,32 +38,6 @@ class Discovery:
     repos: tuple[StudentRepo, ...]
     missing: tuple[str, ...]  # roster logins without a repo
     not_on_roster: tuple[str, ...]  # repos matching the prefix whose login is not on the roster
-
-
-def load_roster(path: Path) -> list[RosterEntry]:
-    """CSV with a header naming ``login`` (and optionally student_id, name, section)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"roster {path}: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "login" not in fields:
-        raise ConfigError(f"roster {path}: needs a header with a 'login' column, got {fields}")
-    entries: dict[str, RosterEntry] = {}
-    for lineno, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        login = row.get("login", "")
-        if not login:
-            continue
-        if not LOGIN_NAME.match(login):
-            raise ConfigError(f"roster {path}: line {lineno}: invalid GitHub login {login!r}")
-        if login.lower() in entries:
-            raise ConfigError(f"roster {path}: line {lineno}: login {login!r} listed twice")
-        entries[login.lower()] = RosterEntry(
-            login, row.get("student_id", ""), row.get("name", ""), row.get("section", "")
-        )
-    return list(entries.values())
 
 
 def template_name(prefix: str) -> str:

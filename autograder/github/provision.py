@@ -20,10 +20,11 @@ from github.Repository import Repository
 from autograder.course import Course
 from autograder.errors import CourseError, GitHubError
 from autograder.github.client import GitHub, connect
-from autograder.github.discovery import load_roster, template_name
+from autograder.github.discovery import template_name
 from autograder.github.renames import resolve_student_repo
 from autograder.github.retry import describe
 from autograder.github.store import RepoMap
+from autograder.roster import load_roster
 
 log = logging.getLogger(__name__)
 

@@ -7,28 +7,17 @@ renderer, so the HTML, the CSV and the status table agree by construction.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import nbformat
 from sqlalchemy import inspect, select
 
-from autograder.course import LOGIN_NAME, Course
-from autograder.errors import ConfigError
+from autograder.course import Course
 from autograder.results import SubmissionResult
+from autograder.roster import RosterEntry, course_roster
 from autograder.submissions import SubmissionMeta, load_submission_meta
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    login: str
-    student_id: str = ""
-    name: str = ""
-    section: str = ""
-    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,42 +75,6 @@ class WeekData:
 
     def student(self, login: str) -> StudentWeek:
         return next(s for s in self.students if s.login == login)
-
-
-def load_roster(path: Path) -> list[RosterEntry]:
-    """CSV with a ``login`` header; ``student_id``, ``name``, ``section``, ``email`` optional."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"roster {path}: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
-    if "login" not in [(f or "").strip().lower() for f in reader.fieldnames or []]:
-        raise ConfigError(f"roster {path}: needs a header with a 'login' column")
-    entries: dict[str, RosterEntry] = {}
-    for lineno, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        login = row.get("login", "")
-        if not login:
-            continue
-        if not LOGIN_NAME.match(login):
-            raise ConfigError(f"roster {path}: line {lineno}: invalid login {login!r}")
-        entries.setdefault(
-            login,
-            RosterEntry(
-                login=login,
-                student_id=row.get("student_id", ""),
-                name=row.get("name", ""),
-                section=row.get("section", ""),
-                email=row.get("email", ""),
-            ),
-        )
-    return list(entries.values())
-
-
-def course_roster(course: Course) -> dict[str, RosterEntry]:
-    if not course.config.roster:
-        return {}
-    return {e.login: e for e in load_roster(course.root / course.config.roster)}
 
 
 def feedback_states(course: Course, week: str) -> dict[str, FeedbackState] | None:
