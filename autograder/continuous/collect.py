@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from autograder.continuous.queue import Target
 from autograder.course import Course
 from autograder.github.client import GitHub
-from autograder.github.collect import DEFAULT_LIMITS, Collected, _collect_one, _Run, cutoff_of
+from autograder.github.collect import DEFAULT_LIMITS, Collected, _collect_one, _Run
 from autograder.github.discovery import StudentRepo
 from autograder.github.store import RepoMap
 from autograder.submissions import load_submission_meta, store_submission, submission_files
@@ -34,7 +34,7 @@ def collect_student(
     the collection; if our webhook saw that very commit arrive, its receive time (ours,
     not the student's) is the better trusted time and replaces it.
     """
-    run = _Run(client, course, target.week, cutoff_of(course, target.week), DEFAULT_LIMITS, bot=bot)
+    run = _Run(client, course, target.week, course.cutoff(target.week), DEFAULT_LIMITS, bot=bot)
     repo = StudentRepo(target.login, target.repo, target.repo_id, target.default_branch)
     RepoMap(client.engine).put(
         target.week, target.login, target.repo_id, target.repo, target.default_branch

@@ -7,7 +7,7 @@ already known by id (from discovery) keeps its week and login after a rename.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from autograder.continuous.queue import Target, WorkQueue
 from autograder.course import Course
@@ -42,10 +42,7 @@ class RepoRouter:
         return None
 
     def cutoff(self, week: str) -> datetime | None:
-        deadline = self.course.week(week).config.deadline
-        if deadline is None:
-            return None
-        return deadline + timedelta(minutes=self.course.config.late_policy.grace_minutes)
+        return self.course.cutoff(week)
 
     def push_timing(self, week: str, now: float) -> tuple[float, float | None]:
         """(min interval between graded runs, not-before) for a push at `now`.
