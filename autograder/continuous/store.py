@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    Engine,
     Float,
     Integer,
     MetaData,
@@ -20,7 +19,7 @@ from sqlalchemy import (
     Text,
 )
 
-from autograder.github.store import open_engine as _open_github_engine
+from autograder.workspace_db import Schema
 
 metadata = MetaData()
 
@@ -79,8 +78,4 @@ marks = Table(
 )
 
 
-def open_engine(db_url: str) -> Engine:
-    """The workspace engine (WAL on SQLite), with the GitHub side's and our tables."""
-    engine = _open_github_engine(db_url)
-    metadata.create_all(engine, checkfirst=True)
-    return engine
+SCHEMA = Schema(metadata)

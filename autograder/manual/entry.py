@@ -14,7 +14,7 @@ from typing import Any
 
 from autograder.course import Course
 from autograder.errors import ManualGradeError
-from autograder.gradebook import engine_for
+from autograder.gradebook import GradebookStore
 
 CSV_COLUMNS = ("student", "cell", "points", "notebook", "extra_credit", "comment")
 
@@ -78,7 +78,7 @@ def set_hand_grades(course: Course, *, week: str, entries: list[HandGradeEntry])
     """Write `entries` in one transaction (all or nothing); how many were written."""
     from nbgrader.api import Gradebook
 
-    engine_for(course.db_url)  # our tables and nbgrader's stamp exist
+    GradebookStore(course)  # our tables and nbgrader's stamp exist
     course.week(week)
     with Gradebook(course.db_url) as gb:
         try:
