@@ -141,6 +141,29 @@ def collect_week(
     return CollectReport(week, cutoff, tuple(results), found.missing, found.not_on_roster)
 
 
+def collect_repo(
+    *,
+    course: Course,
+    client: GitHub,
+    week: str,
+    repo: StudentRepo,
+    bot: str = "",
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    force: bool = False,
+) -> Collected:
+    """Collect one student's repo as of the week's cutoff: the step `collect_week` runs per repo.
+
+    Activity API -> head as of the cutoff -> checked tarball -> workspace. `bot` is the
+    token's own login (its pushes, such as the template's first commit, do not count).
+    Raises on a GitHub or network failure; `collect_week` turns that into a ``failed`` row.
+    """
+    run = _Run(client, course, week, course.cutoff(week), limits, bot=bot)
+    try:
+        return _collect_one(run, repo, force=force)
+    finally:
+        run.session.close()
+
+
 def _decide(run: _Run, repo: StudentRepo) -> tuple[Decision | None, str]:
     pushes = ref_history(run.client, repo.full_name, repo.default_branch, run.cutoff)
     if pushes is not None:
