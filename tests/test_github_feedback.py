@@ -22,7 +22,8 @@ from autograder.github.client import GitHub, connect
 from autograder.github.feedback import marker, post_feedback
 from autograder.github.outbox import OutboxRow
 from autograder.github.pacing import HOUR, MINUTE, PaceLimits, WritePacer
-from autograder.github.store import SCHEMAS, repos
+from autograder.github.repos import repos
+from autograder.github.store import SCHEMAS
 from autograder.submissions import SubmissionMeta, store_submission
 from autograder.workspace_db import workspace_engine
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from autograder.continuous.queue import Target
 from autograder.course import Course
 from autograder.github.client import GitHub
 from autograder.github.collect import Collected, collect_repo
-from autograder.github.discovery import StudentRepo
-from autograder.github.store import RepoMap
+from autograder.github.repos import RepoStore, StudentRepo
 from autograder.submissions import load_submission_meta, store_submission, submission_files
 
 
@@ -23,7 +21,7 @@ def collect_student(
     *,
     course: Course,
     client: GitHub,
-    target: Target,
+    target: StudentRepo,
     bot: str = "",
     received_at: float | None = None,
     received_sha: str | None = None,
@@ -34,11 +32,8 @@ def collect_student(
     collection; if our webhook saw that very commit arrive, its receive time (ours,
     not the student's) is the better trusted time and replaces it.
     """
-    repo = StudentRepo(target.login, target.repo, target.repo_id, target.default_branch)
-    RepoMap(client.engine).put(
-        target.week, target.login, target.repo_id, target.repo, target.default_branch
-    )
-    collected = collect_repo(course=course, client=client, week=target.week, repo=repo, bot=bot)
+    RepoStore(client.engine).put(target)
+    collected = collect_repo(course=course, client=client, week=target.week, repo=target, bot=bot)
     if (
         collected.status == "collected"
         and collected.time_source == "collection"

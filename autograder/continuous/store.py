@@ -2,7 +2,7 @@
 
 - ``ag_q_deliveries``: every signed webhook delivery id, so a redelivery is done once.
 - ``ag_q_jobs``: one row per (week, login): the queue. Survives restarts.
-- ``ag_q_repos``: student repos seen (by id), with the activity cursor for reconciliation.
+(Student repos and their reconciliation cursors: ``ag_student_repos``, `autograder.github.repos`.)
 - ``ag_q_marks``: one-off facts (``final:<week>`` once a week's final run is scheduled).
 """
 
@@ -56,18 +56,6 @@ jobs = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("final_done", Boolean, nullable=False, default=False),
-)
-
-repos = Table(
-    "ag_q_repos",
-    metadata,
-    Column("repo_id", Integer, primary_key=True),
-    Column("full_name", String(255), nullable=False),
-    Column("week", String(64), nullable=False),
-    Column("login", String(64), nullable=False),
-    Column("default_branch", String(255), nullable=False),
-    Column("pushed_at", String(40)),  # as listed by GitHub; a change means "look at activity"
-    Column("last_activity_id", Integer),
 )
 
 marks = Table(

@@ -22,7 +22,8 @@ from autograder.github.activity import Decision, head_as_of, ref_history
 from autograder.github.archive import ArchiveLimits, Extracted, extract_tarball, human_size
 from autograder.github.client import GitHub, connect
 from autograder.github.clock import utc
-from autograder.github.discovery import StudentRepo, discover
+from autograder.github.discovery import discover
+from autograder.github.repos import StudentRepo
 from autograder.github.retry import describe
 from autograder.roster import load_roster, roster_file
 from autograder.submissions import (

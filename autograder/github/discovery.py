@@ -9,28 +9,18 @@ REST API is shut down (410 Gone); it is only ever used as optional enrichment.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from github import GithubException
 
 from autograder.course import LOGIN_NAME
 from autograder.github.client import GitHub
-from autograder.github.store import RepoMap
+from autograder.github.repos import RepoStore, StudentRepo
 from autograder.roster import RosterEntry
 
 log = logging.getLogger(__name__)
 
 TEMPLATE_SUFFIX = "template"
-
-
-@dataclass(frozen=True)
-class StudentRepo:
-    login: str
-    full_name: str
-    repo_id: int
-    default_branch: str
-    student: RosterEntry | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,7 @@ def discover(
 ) -> Discovery:
     org = client.read(lambda: client.gh.get_organization(client.org), "get organization")
     listed = client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
-    known = RepoMap(client.engine)
+    known = RepoStore(client.engine)
     remembered = known.all(week)
     by_login: dict[str, StudentRepo] = {}
     by_id = {r.id: r for r in listed}
@@ -70,24 +60,25 @@ def discover(
         login = login_from_repo(repo.name, prefix)
         if login is not None:
             by_login[login.lower()] = StudentRepo(
-                login, repo.full_name, repo.id, repo.default_branch
+                week, login, repo.full_name, repo.id, repo.default_branch
             )
     # repos renamed since we last saw them: follow the remembered id
-    for login, (repo_id, old_name, _branch) in remembered.items():
-        if login.lower() in by_login or repo_id not in by_id:
+    for old in remembered:
+        if old.login.lower() in by_login or old.repo_id not in by_id:
             continue
-        repo = by_id[repo_id]
-        by_login[login.lower()] = StudentRepo(
-            login,
+        repo = by_id[old.repo_id]
+        by_login[old.login.lower()] = StudentRepo(
+            week,
+            old.login,
             repo.full_name,
             repo.id,
             repo.default_branch,
-            note=f"repo renamed from {old_name} to {repo.full_name}",
+            note=f"repo renamed from {old.full_name} to {repo.full_name}",
         )
     # renamed before we ever saw them: GitHub still answers the old name (301)
     for entry in roster or []:
         if entry.login.lower() not in by_login:
-            moved = _renamed_away(client, prefix, entry.login)
+            moved = _renamed_away(client, week, prefix, entry.login)
             if moved is not None:
                 by_login[entry.login.lower()] = moved
     roster_by_login = {e.login.lower(): e for e in roster or []}
@@ -99,26 +90,17 @@ def discover(
             if match is None:
                 missing.append(entry.login)
             else:
-                found.append(
-                    StudentRepo(
-                        entry.login,
-                        match.full_name,
-                        match.repo_id,
-                        match.default_branch,
-                        entry,
-                        match.note,
-                    )
-                )
+                found.append(replace(match, login=entry.login, student=entry))
         extra = sorted(r.login for k, r in by_login.items() if k not in roster_by_login)
     else:
         found = sorted(by_login.values(), key=lambda r: r.login.lower())
         extra = []
     for student in found:
-        known.put(week, student.login, student.repo_id, student.full_name, student.default_branch)
+        known.put(student)
     return Discovery(tuple(found), tuple(missing), tuple(extra))
 
 
-def _renamed_away(client: GitHub, prefix: str, login: str) -> StudentRepo | None:
+def _renamed_away(client: GitHub, week: str, prefix: str, login: str) -> StudentRepo | None:
     """The repo GitHub redirects ``<prefix>-<login>`` to, when it was renamed away."""
     from autograder.github.renames import resolve_repo
 
@@ -127,6 +109,7 @@ def _renamed_away(client: GitHub, prefix: str, login: str) -> StudentRepo | None
     if repo is None or repo.full_name.lower() == old_name.lower():
         return None
     return StudentRepo(
+        week,
         login,
         repo.full_name,
         repo.id,
