@@ -207,21 +207,7 @@ def score_thresholds(
             week_dir=ctx.week.source_dir,
             language=ctx.language,
         )
-        data = outcome.to_dict()
-        results.append(
-            MetricResult(
-                id=data["id"],
-                metric=data["metric"],
-                value=data["value"],
-                target=data["target"],
-                floor=data["floor"],
-                points=data["points"],
-                max_points=data["max_points"],
-                direction=data.get("direction", "higher"),
-                message=data.get("message", ""),
-                details=data.get("details", {}),
-            )
-        )
+        results.append(outcome)
         if implausible(threshold, outcome.value, outcome.direction):
             flags.append(
                 t(
