@@ -30,7 +30,7 @@ class HandGradeEntry:
 
 
 def _notebook_of(course: Course, week: str, cell: str, notebook: str | None) -> str:
-    from autograder.pipeline.context import _graded_cells
+    from autograder.pipeline.context import graded_cells
 
     w = course.week(week)
     names = [n.removesuffix(".ipynb") for n in w.notebooks]
@@ -38,7 +38,7 @@ def _notebook_of(course: Course, week: str, cell: str, notebook: str | None) -> 
         if notebook.removesuffix(".ipynb") not in names:
             raise ManualGradeError(f"{week} has no notebook {notebook!r} (known: {names})")
         return notebook.removesuffix(".ipynb")
-    found = [n for n in names if cell in _graded_cells(w.source_dir / f"{n}.ipynb", n)]
+    found = [n for n in names if cell in graded_cells(w.source_dir / f"{n}.ipynb", n)]
     if not found:
         raise ManualGradeError(f"{week} has no graded cell {cell!r}")
     if len(found) > 1:
