@@ -103,7 +103,9 @@ class CourseConfig(_Model):
     gradebook_url: str | None = Field(
         None, description="SQLAlchemy URL; default sqlite in the workspace"
     )
-    roster: str | None = Field(None, description="CSV roster: login,student_id,name,section")
+    roster: str | None = Field(
+        None, description="CSV roster: login (required),student_id,name,section,email"
+    )
     runner: Literal["process", "docker"] = Field(
         "docker", description="default runner; `process` is for trusted code only"
     )
