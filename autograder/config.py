@@ -8,7 +8,7 @@ the file, the key and what is wrong.
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +39,12 @@ class LatePolicy(_Model):
         0.1, ge=0, le=1, description="fraction of max score lost per started day late"
     )
     max_penalty: float = Field(1.0, ge=0, le=1, description="cap on the total late penalty")
+
+    def cutoff(self, deadline: datetime | None) -> datetime | None:
+        """The last on-time moment: deadline + grace (aware, as deadlines must be)."""
+        if deadline is None:
+            return None
+        return deadline + timedelta(minutes=self.grace_minutes)
 
 
 class Resources(_Model):
@@ -97,7 +103,9 @@ class CourseConfig(_Model):
     gradebook_url: str | None = Field(
         None, description="SQLAlchemy URL; default sqlite in the workspace"
     )
-    roster: str | None = Field(None, description="CSV roster: login,student_id,name,section")
+    roster: str | None = Field(
+        None, description="CSV roster: login (required),student_id,name,section,email"
+    )
     runner: Literal["process", "docker"] = Field(
         "docker", description="default runner; `process` is for trusted code only"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -135,6 +136,15 @@ class Course:
         week = Week(name, source, self.assignments_dir / name, config, resources)
         self._weeks[name] = week
         return week
+
+    def cutoff(self, week: str) -> datetime | None:
+        """The week's deadline + the late policy's grace; None when the week has no deadline.
+
+        The one place this is computed: collection decides the on-time commit by it,
+        continuous grading schedules the final run at it, and the late penalty counts
+        from it.
+        """
+        return self.config.late_policy.cutoff(self.week(week).config.deadline)
 
     def repo_prefix(self, week: str) -> str:
         return self.config.repo_prefix.get(week, week)

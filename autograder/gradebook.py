@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Float, String, Text, create_engine, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Float, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from autograder.course import Course
-from autograder.nbgrader_db import prime_nbgrader_db
 from autograder.result_file import result_text
 from autograder.results import SubmissionResult
-
-_ENGINES: dict[str, Engine] = {}
+from autograder.workspace_db import Schema, workspace_engine
 
 
 class Base(DeclarativeBase):
@@ -72,21 +68,13 @@ class ManualAnswer(Base):
     checksum: Mapped[str] = mapped_column(String(64))
 
 
-def engine_for(url: str) -> Engine:
-    if url not in _ENGINES:
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
-        prime_nbgrader_db(engine)
-        Base.metadata.create_all(engine)
-        _ENGINES[url] = engine
-    return _ENGINES[url]
+SCHEMA = Schema(Base.metadata)
 
 
 class GradebookStore:
     def __init__(self, course: Course) -> None:
         self.course = course
-        self.engine = engine_for(course.db_url)
+        self.engine = workspace_engine(course.db_url, SCHEMA)
         self._nbgrader_gb: Any = None  # opened on first save, reused for the batch
 
     # -- our records --------------------------------------------------------

@@ -89,7 +89,7 @@ def score_run(
     raw = sum(x.points for x in tests) + sum(m.points for m in metrics)
     late_s, penalty = late_penalty(
         submitted_at=submitted_at,
-        deadline=ctx.week.config.deadline,
+        cutoff=ctx.course.cutoff(ctx.week.name),
         policy=ctx.course.config.late_policy,
         max_score=ctx.max_score,
         lang=lang,

@@ -107,6 +107,15 @@ class MetricResult:
     def __post_init__(self) -> None:
         _normalize(self, rendered={"message": MESSAGE_CHARS, "id": 200, "metric": 200})
 
+    @property
+    def reached(self) -> bool:
+        """The value meets the target (higher or lower is better, as `direction` says)."""
+        if self.value is None:
+            return False
+        return (
+            self.value >= self.target if self.direction == "higher" else self.value <= self.target
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -15,8 +15,8 @@ from autograder.course import Course
 from autograder.errors import ConfigError
 from autograder.github.client import connect, read_token
 from autograder.github.collect import collect_week
-from autograder.github.discovery import load_roster
 from autograder.github.run import run_week
+from autograder.roster import load_roster
 
 pytest_plugins = ["github_server.fixtures"]
 

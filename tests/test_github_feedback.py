@@ -22,8 +22,10 @@ from autograder.github.client import GitHub, connect
 from autograder.github.feedback import marker, post_feedback
 from autograder.github.outbox import OutboxRow
 from autograder.github.pacing import HOUR, MINUTE, PaceLimits, WritePacer
-from autograder.github.store import open_engine, repos
+from autograder.github.repos import repos
+from autograder.github.store import SCHEMAS
 from autograder.submissions import SubmissionMeta, store_submission
+from autograder.workspace_db import workspace_engine
 
 WEEK = "week03"
 DEADLINE = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
@@ -94,7 +96,7 @@ def make_env(
         )
         env.feedback(login, f"## {WEEK} 결과\n\n{login}: 7/10\n")
     if not stored:
-        with open_engine(course.db_url).begin() as conn:
+        with workspace_engine(course.db_url, *SCHEMAS).begin() as conn:
             conn.execute(insert(repos), rows)
     clock.set(DEADLINE + timedelta(hours=5))
     return env

@@ -91,9 +91,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Course:
 def _post_feedback(course: Course) -> None:
     """alice's feedback posted as issue #7, bob's still pending (real outbox rows)."""
     from autograder.github.outbox import DONE, Outbox
-    from autograder.github.store import open_engine
+    from autograder.github.store import SCHEMAS
+    from autograder.workspace_db import workspace_engine
 
-    box = Outbox(open_engine(course.db_url))
+    box = Outbox(workspace_engine(course.db_url, *SCHEMAS))
     for login in ("alice", "bob"):
         row = box.enqueue(
             week=WEEK,

@@ -19,10 +19,10 @@ from sklearn.preprocessing import StandardScaler
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
+from autograder.results import MetricResult
 from autograder.thresholds import (
     METRICS,
     InvalidPrediction,
-    MetricOutcome,
     check_threshold,
     format_line,
     points_for,
@@ -80,7 +80,7 @@ def score(
     artifact: bytes | None = None,
     error: str | None = None,
     language: str = "ko",
-) -> MetricOutcome:
+) -> MetricResult:
     if artifact is None and pred is not None:
         artifact = npy(pred)
     return score_threshold(

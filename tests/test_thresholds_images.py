@@ -13,7 +13,8 @@ from threadpoolctl import threadpool_limits
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
-from autograder.thresholds import MetricOutcome, format_line, score_threshold
+from autograder.results import MetricResult
+from autograder.thresholds import format_line, score_threshold
 from autograder.thresholds.judge import digits_split, load_judge, train_digits_judge, train_judge
 
 
@@ -45,7 +46,7 @@ def gan_threshold(**options: object) -> Threshold:
 
 def grade(
     week_dir: Path, images: np.ndarray, language: str = "ko", **options: object
-) -> MetricOutcome:
+) -> MetricResult:
     buf = io.BytesIO()
     np.save(buf, images, allow_pickle=False)
     return score_threshold(

@@ -13,13 +13,15 @@ from autograder.continuous.intake import Intake
 from autograder.continuous.poller import Poller, PollReport
 from autograder.continuous.queue import WorkQueue
 from autograder.continuous.routing import RepoRouter
-from autograder.continuous.store import open_engine
+from autograder.continuous.store import SCHEMA
 from autograder.continuous.worker import GradeFn, Worker
 from autograder.course import Course
 from autograder.errors import GitHubError, GitHubUnavailable
 from autograder.github.client import GitHub, connect
 from autograder.github.clock import Clock, RealClock
 from autograder.github.retry import RetryPolicy
+from autograder.github.store import SCHEMAS as GITHUB_SCHEMAS
+from autograder.workspace_db import workspace_engine
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,11 @@ def build(
     poller's client tries each request once (reconciliation and polls back off
     themselves, with a message); `workers` students are graded at once."""
     clock = clock or RealClock()
-    queue = WorkQueue(open_engine(course.db_url), debounce_s=debounce_s, max_wait_s=max_wait_s)
+    queue = WorkQueue(
+        workspace_engine(course.db_url, SCHEMA, *GITHUB_SCHEMAS),
+        debounce_s=debounce_s,
+        max_wait_s=max_wait_s,
+    )
     router = RepoRouter(course, queue)
     client = client or connect(course, clock=clock)
     poll_client = poll_client or connect(

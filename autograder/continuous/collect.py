@@ -1,8 +1,8 @@
-"""Collect one student's repo with the GitHub side's own code (`autograder.github.collect`).
+"""Collect one student's repo for continuous grading, with the GitHub side's `collect_repo`.
 
-`collect_week` works on a whole week; continuous grading needs one repo at a time,
-so this calls the same per-repo step (``_collect_one``: activity API -> head as of
-the cutoff -> checked tarball -> workspace) for a single `StudentRepo`.
+`collect_repo` is the same per-repo step `collect week` runs (activity API -> head as of
+the cutoff -> checked tarball -> workspace); this adds what only continuous grading
+knows: the time our webhook saw the push arrive.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from autograder.continuous.queue import Target
 from autograder.course import Course
 from autograder.github.client import GitHub
-from autograder.github.collect import DEFAULT_LIMITS, Collected, _collect_one, _Run, cutoff_of
-from autograder.github.discovery import StudentRepo
-from autograder.github.store import RepoMap
+from autograder.github.collect import Collected, collect_repo
+from autograder.github.repos import RepoStore, StudentRepo
 from autograder.submissions import load_submission_meta, store_submission, submission_files
 
 
@@ -23,23 +21,19 @@ def collect_student(
     *,
     course: Course,
     client: GitHub,
-    target: Target,
+    target: StudentRepo,
     bot: str = "",
     received_at: float | None = None,
     received_sha: str | None = None,
 ) -> Collected:
     """Collect `target`'s submission as of the week's cutoff (the head, before the deadline).
 
-    When the activity API is unavailable the colleague's code times the submission by
-    the collection; if our webhook saw that very commit arrive, its receive time (ours,
+    When the activity API is unavailable, `collect_repo` times the submission by the
+    collection; if our webhook saw that very commit arrive, its receive time (ours,
     not the student's) is the better trusted time and replaces it.
     """
-    run = _Run(client, course, target.week, cutoff_of(course, target.week), DEFAULT_LIMITS, bot=bot)
-    repo = StudentRepo(target.login, target.repo, target.repo_id, target.default_branch)
-    RepoMap(client.engine).put(
-        target.week, target.login, target.repo_id, target.repo, target.default_branch
-    )
-    collected = _collect_one(run, repo, force=False)
+    RepoStore(client.engine).put(target)
+    collected = collect_repo(course=course, client=client, week=target.week, repo=target, bot=bot)
     if (
         collected.status == "collected"
         and collected.time_source == "collection"
@@ -52,6 +46,7 @@ def collect_student(
             folder = course.submission_dir(target.week, target.login)
             meta = replace(meta, submitted_at=when, pushed_at=when, time_source="webhook")
             store_submission(course, meta, submission_files(folder))
-            late = run.cutoff is not None and when > run.cutoff
+            cutoff = course.cutoff(target.week)
+            late = cutoff is not None and when > cutoff
             collected = replace(collected, submitted_at=when, time_source="webhook", late=late)
     return collected

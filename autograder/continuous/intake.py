@@ -79,7 +79,7 @@ class Intake:
         if reason is not None or target is None:
             return Answer(202, {"status": "ignored", "reason": reason})
         interval, not_before = self.router.push_timing(target.week, now)
-        self.queue.remember_repo(target)
+        self.queue.repos.put(target)
         job = self.queue.push(
             target,
             sha=after,

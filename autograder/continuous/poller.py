@@ -21,11 +21,12 @@ from typing import Any
 
 import requests
 
-from autograder.continuous.queue import Target, WorkQueue
+from autograder.continuous.queue import WorkQueue
 from autograder.continuous.routing import RepoRouter
 from autograder.errors import GitHubError, GitHubUnavailable
 from autograder.github.client import GitHub
 from autograder.github.clock import Clock
+from autograder.github.repos import StudentRepo
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ class Poller:
                 continue
             report.repos += 1
             pushed_at = item.get("pushed_at")
-            before = self.queue.remember_repo(target)
+            before = self.queue.repos.put(target)
             if not full and before == pushed_at:
                 continue
             try:
@@ -162,23 +163,23 @@ class Poller:
             except GitHubUnavailable:
                 raise  # the whole pass is retried later (cursors keep what was done)
             except GitHubError as exc:
-                log.warning("activity of %s: %s", target.repo, exc)
+                log.warning("activity of %s: %s", target.full_name, exc)
                 continue
             if pushed_at:
-                self.queue.set_cursor(target.repo_id, pushed_at=str(pushed_at))
+                self.queue.repos.set_cursor(target.repo_id, pushed_at=str(pushed_at))
         return report
 
-    def check_activity(self, target: Target, report: PollReport) -> None:
+    def check_activity(self, target: StudentRepo, report: PollReport) -> None:
         """Queue the newest push on the default branch since the cursor, if any."""
         report.checked += 1
         data, _ = self._get(
-            f"/repos/{target.repo}/activity",
+            f"/repos/{target.full_name}/activity",
             {"ref": f"refs/heads/{target.default_branch}", "direction": "desc", "per_page": 100},
             report,
         )
         if not isinstance(data, list):
             return
-        cursor = self.queue.cursor(target.repo_id) or 0
+        cursor = self.queue.repos.cursor(target.repo_id) or 0
         fresh = [
             a
             for a in data
@@ -211,4 +212,4 @@ class Poller:
             )
             if before is None or job.pushes != before.pushes or job.state != before.state:
                 report.queued.append((target.week, target.login))
-        self.queue.set_cursor(target.repo_id, last_activity_id=newest_id)
+        self.queue.repos.set_cursor(target.repo_id, last_activity_id=newest_id)

@@ -15,21 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from autograder.continuous.store import deliveries, jobs, marks, repos
+from autograder.continuous.store import deliveries, jobs, marks
+from autograder.github.repos import RepoStore, StudentRepo
 
 IDLE, PENDING, RUNNING, FAILED = "idle", "pending", "running", "failed"
 MAX_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Target:
-    """A student repository and whose week it is."""
-
-    week: str
-    login: str
-    repo: str
-    repo_id: int
-    default_branch: str
 
 
 @dataclass(frozen=True)
@@ -52,8 +42,8 @@ class Job:
     last_error: str | None
 
     @property
-    def target(self) -> Target:
-        return Target(self.week, self.login, self.repo, self.repo_id, self.default_branch)
+    def target(self) -> StudentRepo:
+        return StudentRepo(self.week, self.login, self.repo, self.repo_id, self.default_branch)
 
 
 def _job(row: object) -> Job:
@@ -81,6 +71,8 @@ def _job(row: object) -> Job:
 class WorkQueue:
     def __init__(self, engine: Engine, *, debounce_s: float = 30.0, max_wait_s: float = 300.0):
         self.engine = engine
+        # the student repos and their reconciliation cursors (same database, own table)
+        self.repos = RepoStore(engine)
         self.debounce_s = debounce_s
         self.max_wait_s = max_wait_s
 
@@ -117,7 +109,7 @@ class WorkQueue:
 
     def push(
         self,
-        target: Target,
+        target: StudentRepo,
         *,
         sha: str | None,
         received_at: float,
@@ -130,7 +122,7 @@ class WorkQueue:
         with self.engine.begin() as conn:
             row = conn.execute(select(jobs).where(*key)).first()
             common = dict(
-                repo=target.repo,
+                repo=target.full_name,
                 repo_id=target.repo_id,
                 default_branch=target.default_branch,
                 min_interval_s=min_interval_s,
@@ -188,7 +180,7 @@ class WorkQueue:
                 )
             return _job(conn.execute(select(jobs).where(*key)).one())
 
-    def schedule_final(self, week: str, targets: list[Target], *, now: float) -> int:
+    def schedule_final(self, week: str, targets: list[StudentRepo], *, now: float) -> int:
         """Queue the final run of `week` for every target once; later calls do nothing."""
         try:
             with self.engine.begin() as conn:
@@ -204,7 +196,7 @@ class WorkQueue:
                         insert(jobs).values(
                             week=week,
                             login=target.login,
-                            repo=target.repo,
+                            repo=target.full_name,
                             repo_id=target.repo_id,
                             default_branch=target.default_branch,
                             state=PENDING,
@@ -341,54 +333,3 @@ class WorkQueue:
         with self.engine.begin() as conn:
             rows = conn.execute(select(jobs.c.state, func.count()).group_by(jobs.c.state)).all()
         return {state: n for state, n in rows}
-
-    # -- known repositories (discovery, reconciliation cursors) ----------------------------
-    def remember_repo(self, target: Target, *, pushed_at: str | None = None) -> str | None:
-        """Store the repo; returns the previously listed ``pushed_at`` (None if new)."""
-        with self.engine.begin() as conn:
-            row = conn.execute(select(repos).where(repos.c.repo_id == target.repo_id)).first()
-            values = dict(
-                full_name=target.repo,
-                week=target.week,
-                login=target.login,
-                default_branch=target.default_branch,
-            )
-            if row is None:
-                conn.execute(insert(repos).values(repo_id=target.repo_id, pushed_at=None, **values))
-                return None
-            conn.execute(update(repos).where(repos.c.repo_id == target.repo_id).values(**values))
-            return str(row.pushed_at) if row.pushed_at else None
-
-    def set_cursor(
-        self, repo_id: int, *, pushed_at: str | None = None, last_activity_id: int | None = None
-    ) -> None:
-        values: dict[str, object] = {}
-        if pushed_at is not None:
-            values["pushed_at"] = pushed_at
-        if last_activity_id is not None:
-            values["last_activity_id"] = last_activity_id
-        if values:
-            with self.engine.begin() as conn:
-                conn.execute(update(repos).where(repos.c.repo_id == repo_id).values(**values))
-
-    def cursor(self, repo_id: int) -> int | None:
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                select(repos.c.last_activity_id).where(repos.c.repo_id == repo_id)
-            ).first()
-        return None if row is None else row[0]
-
-    def repos(self, week: str | None = None) -> list[Target]:
-        query = select(repos)
-        if week is not None:
-            query = query.where(repos.c.week == week)
-        with self.engine.begin() as conn:
-            rows = conn.execute(query.order_by(repos.c.full_name)).all()
-        return [Target(r.week, r.login, r.full_name, r.repo_id, r.default_branch) for r in rows]
-
-    def repo_by_id(self, repo_id: int) -> Target | None:
-        with self.engine.begin() as conn:
-            r = conn.execute(select(repos).where(repos.c.repo_id == repo_id)).first()
-        return (
-            None if r is None else Target(r.week, r.login, r.full_name, r.repo_id, r.default_branch)
-        )

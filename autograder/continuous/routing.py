@@ -7,11 +7,12 @@ already known by id (from discovery) keeps its week and login after a rename.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from autograder.continuous.queue import Target, WorkQueue
+from autograder.continuous.queue import WorkQueue
 from autograder.course import Course
 from autograder.github.discovery import login_from_repo
+from autograder.github.repos import StudentRepo
 
 
 @dataclass
@@ -28,24 +29,21 @@ class RepoRouter:
     def org(self) -> str:
         return self.course.config.github.org
 
-    def target(self, full_name: str, repo_id: int, default_branch: str) -> Target | None:
+    def target(self, full_name: str, repo_id: int, default_branch: str) -> StudentRepo | None:
         owner, _, name = full_name.partition("/")
         if owner.lower() != self.org.lower() or not name:
             return None
-        known = self.queue.repo_by_id(repo_id)
+        known = self.queue.repos.by_id(repo_id)
         if known is not None:
-            return Target(known.week, known.login, full_name, repo_id, default_branch)
+            return StudentRepo(known.week, known.login, full_name, repo_id, default_branch)
         for prefix, week in self._prefixes:
             login = login_from_repo(name, prefix)
             if login is not None:
-                return Target(week, login, full_name, repo_id, default_branch)
+                return StudentRepo(week, login, full_name, repo_id, default_branch)
         return None
 
     def cutoff(self, week: str) -> datetime | None:
-        deadline = self.course.week(week).config.deadline
-        if deadline is None:
-            return None
-        return deadline + timedelta(minutes=self.course.config.late_policy.grace_minutes)
+        return self.course.cutoff(week)
 
     def push_timing(self, week: str, now: float) -> tuple[float, float | None]:
         """(min interval between graded runs, not-before) for a push at `now`.

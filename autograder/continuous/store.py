@@ -2,7 +2,7 @@
 
 - ``ag_q_deliveries``: every signed webhook delivery id, so a redelivery is done once.
 - ``ag_q_jobs``: one row per (week, login): the queue. Survives restarts.
-- ``ag_q_repos``: student repos seen (by id), with the activity cursor for reconciliation.
+(Student repos and their reconciliation cursors: ``ag_student_repos``, `autograder.github.repos`.)
 - ``ag_q_marks``: one-off facts (``final:<week>`` once a week's final run is scheduled).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
-    Engine,
     Float,
     Integer,
     MetaData,
@@ -20,7 +19,7 @@ from sqlalchemy import (
     Text,
 )
 
-from autograder.github.store import open_engine as _open_github_engine
+from autograder.workspace_db import Schema
 
 metadata = MetaData()
 
@@ -59,18 +58,6 @@ jobs = Table(
     Column("final_done", Boolean, nullable=False, default=False),
 )
 
-repos = Table(
-    "ag_q_repos",
-    metadata,
-    Column("repo_id", Integer, primary_key=True),
-    Column("full_name", String(255), nullable=False),
-    Column("week", String(64), nullable=False),
-    Column("login", String(64), nullable=False),
-    Column("default_branch", String(255), nullable=False),
-    Column("pushed_at", String(40)),  # as listed by GitHub; a change means "look at activity"
-    Column("last_activity_id", Integer),
-)
-
 marks = Table(
     "ag_q_marks",
     metadata,
@@ -79,8 +66,4 @@ marks = Table(
 )
 
 
-def open_engine(db_url: str) -> Engine:
-    """The workspace engine (WAL on SQLite), with the GitHub side's and our tables."""
-    engine = _open_github_engine(db_url)
-    metadata.create_all(engine, checkfirst=True)
-    return engine
+SCHEMA = Schema(metadata)

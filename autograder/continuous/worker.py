@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 
 from autograder.continuous.collect import collect_student
-from autograder.continuous.queue import Job, Target, WorkQueue
+from autograder.continuous.queue import Job, WorkQueue
 from autograder.continuous.render import check_markdown
 from autograder.continuous.routing import RepoRouter
 from autograder.course import Course
@@ -27,6 +27,7 @@ from autograder.github.client import GitHub
 from autograder.github.clock import Clock
 from autograder.github.collect import Collected
 from autograder.github.feedback import post_feedback
+from autograder.github.repos import StudentRepo
 from autograder.results import SubmissionResult
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class Worker:
             cutoff = self.router.cutoff(week)
             if cutoff is None or now < cutoff.timestamp() or self.queue.final_scheduled(week):
                 continue
-            targets = {t.login: t for t in self.queue.repos(week)}
+            targets = {t.login: t for t in self.queue.repos.all(week)}
             for job in self.queue.all():
                 if job.week == week:
                     targets.setdefault(job.login, job.target)
@@ -161,7 +162,7 @@ class Worker:
             deadline=config.config.deadline,
         )
 
-    def _post(self, target: Target, body: str) -> bool:
+    def _post(self, target: StudentRepo, body: str) -> bool:
         path = self.course.feedback_path(target.week, target.login)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")

@@ -22,7 +22,8 @@ from autograder.errors import ConfigError
 from autograder.github.clock import Clock, RealClock
 from autograder.github.pacing import PaceLimits, WritePacer
 from autograder.github.retry import RetryPolicy, with_retries
-from autograder.github.store import WriteLog, open_engine
+from autograder.github.store import SCHEMAS, WriteLog
+from autograder.workspace_db import workspace_engine
 
 T = TypeVar("T")
 TOKEN_ENV = "GITHUB_TOKEN"
@@ -105,7 +106,7 @@ def connect(
     if not settings.org:
         raise ConfigError("course.toml: github.org is not set")
     clock = clock or RealClock()
-    engine = open_engine(course.db_url)
+    engine = workspace_engine(course.db_url, *SCHEMAS)
     log = WriteLog(engine)
     pacer = WritePacer(
         clock=clock,

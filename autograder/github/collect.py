@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,8 +22,10 @@ from autograder.github.activity import Decision, head_as_of, ref_history
 from autograder.github.archive import ArchiveLimits, Extracted, extract_tarball, human_size
 from autograder.github.client import GitHub, connect
 from autograder.github.clock import utc
-from autograder.github.discovery import StudentRepo, discover, load_roster
+from autograder.github.discovery import discover
+from autograder.github.repos import StudentRepo
 from autograder.github.retry import describe
+from autograder.roster import load_roster, roster_file
 from autograder.submissions import (
     SubmissionMeta,
     load_submission_meta,
@@ -104,21 +106,6 @@ class _Run:
     session: requests.Session = field(default_factory=requests.Session)
 
 
-def _roster_path(course: Course, roster: Path | None) -> Path | None:
-    if roster is not None:
-        return roster
-    if course.config.roster:
-        return course.root / course.config.roster
-    return None
-
-
-def cutoff_of(course: Course, week: str) -> datetime | None:
-    deadline = course.week(week).config.deadline
-    if deadline is None:
-        return None
-    return deadline + timedelta(minutes=course.config.late_policy.grace_minutes)
-
-
 def collect_week(
     *,
     course: Course,
@@ -130,9 +117,9 @@ def collect_week(
 ) -> CollectReport:
     """Collect every student's submission of `week`; one failure never stops the batch."""
     client = client or connect(course)
-    cutoff = cutoff_of(course, week)
-    roster_file = _roster_path(course, roster)
-    entries = load_roster(roster_file) if roster_file else None
+    cutoff = course.cutoff(week)
+    path = roster_file(course, roster)
+    entries = load_roster(path) if path else None
     found = discover(client, week=week, prefix=course.repo_prefix(week), roster=entries)
     run = _Run(client, course, week, cutoff, limits)
     try:
@@ -153,6 +140,29 @@ def collect_week(
             error = f"{type(exc).__name__}: {exc}"[:300]
             results.append(Collected(repo.login, repo.full_name, "failed", problems=(error,)))
     return CollectReport(week, cutoff, tuple(results), found.missing, found.not_on_roster)
+
+
+def collect_repo(
+    *,
+    course: Course,
+    client: GitHub,
+    week: str,
+    repo: StudentRepo,
+    bot: str = "",
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    force: bool = False,
+) -> Collected:
+    """Collect one student's repo as of the week's cutoff: the step `collect_week` runs per repo.
+
+    Activity API -> head as of the cutoff -> checked tarball -> workspace. `bot` is the
+    token's own login (its pushes, such as the template's first commit, do not count).
+    Raises on a GitHub or network failure; `collect_week` turns that into a ``failed`` row.
+    """
+    run = _Run(client, course, week, course.cutoff(week), limits, bot=bot)
+    try:
+        return _collect_one(run, repo, force=force)
+    finally:
+        run.session.close()
 
 
 def _decide(run: _Run, repo: StudentRepo) -> tuple[Decision | None, str]:

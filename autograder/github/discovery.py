@@ -8,17 +8,15 @@ REST API is shut down (410 Gone); it is only ever used as optional enrichment.
 
 from __future__ import annotations
 
-import csv
 import logging
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from github import GithubException
 
 from autograder.course import LOGIN_NAME
-from autograder.errors import ConfigError
 from autograder.github.client import GitHub
-from autograder.github.store import RepoMap
+from autograder.github.repos import RepoStore, StudentRepo
+from autograder.roster import RosterEntry
 
 log = logging.getLogger(__name__)
 
@@ -26,54 +24,10 @@ TEMPLATE_SUFFIX = "template"
 
 
 @dataclass(frozen=True)
-class RosterEntry:
-    login: str
-    student_id: str = ""
-    name: str = ""
-    section: str = ""
-
-
-@dataclass(frozen=True)
-class StudentRepo:
-    login: str
-    full_name: str
-    repo_id: int
-    default_branch: str
-    student: RosterEntry | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class Discovery:
     repos: tuple[StudentRepo, ...]
     missing: tuple[str, ...]  # roster logins without a repo
     not_on_roster: tuple[str, ...]  # repos matching the prefix whose login is not on the roster
-
-
-def load_roster(path: Path) -> list[RosterEntry]:
-    """CSV with a header naming ``login`` (and optionally student_id, name, section)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"roster {path}: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "login" not in fields:
-        raise ConfigError(f"roster {path}: needs a header with a 'login' column, got {fields}")
-    entries: dict[str, RosterEntry] = {}
-    for lineno, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-        login = row.get("login", "")
-        if not login:
-            continue
-        if not LOGIN_NAME.match(login):
-            raise ConfigError(f"roster {path}: line {lineno}: invalid GitHub login {login!r}")
-        if login.lower() in entries:
-            raise ConfigError(f"roster {path}: line {lineno}: login {login!r} listed twice")
-        entries[login.lower()] = RosterEntry(
-            login, row.get("student_id", ""), row.get("name", ""), row.get("section", "")
-        )
-    return list(entries.values())
 
 
 def template_name(prefix: str) -> str:
@@ -96,7 +50,7 @@ def discover(
 ) -> Discovery:
     org = client.read(lambda: client.gh.get_organization(client.org), "get organization")
     listed = client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
-    known = RepoMap(client.engine)
+    known = RepoStore(client.engine)
     remembered = known.all(week)
     by_login: dict[str, StudentRepo] = {}
     by_id = {r.id: r for r in listed}
@@ -106,24 +60,25 @@ def discover(
         login = login_from_repo(repo.name, prefix)
         if login is not None:
             by_login[login.lower()] = StudentRepo(
-                login, repo.full_name, repo.id, repo.default_branch
+                week, login, repo.full_name, repo.id, repo.default_branch
             )
     # repos renamed since we last saw them: follow the remembered id
-    for login, (repo_id, old_name, _branch) in remembered.items():
-        if login.lower() in by_login or repo_id not in by_id:
+    for old in remembered:
+        if old.login.lower() in by_login or old.repo_id not in by_id:
             continue
-        repo = by_id[repo_id]
-        by_login[login.lower()] = StudentRepo(
-            login,
+        repo = by_id[old.repo_id]
+        by_login[old.login.lower()] = StudentRepo(
+            week,
+            old.login,
             repo.full_name,
             repo.id,
             repo.default_branch,
-            note=f"repo renamed from {old_name} to {repo.full_name}",
+            note=f"repo renamed from {old.full_name} to {repo.full_name}",
         )
     # renamed before we ever saw them: GitHub still answers the old name (301)
     for entry in roster or []:
         if entry.login.lower() not in by_login:
-            moved = _renamed_away(client, prefix, entry.login)
+            moved = _renamed_away(client, week, prefix, entry.login)
             if moved is not None:
                 by_login[entry.login.lower()] = moved
     roster_by_login = {e.login.lower(): e for e in roster or []}
@@ -135,26 +90,17 @@ def discover(
             if match is None:
                 missing.append(entry.login)
             else:
-                found.append(
-                    StudentRepo(
-                        entry.login,
-                        match.full_name,
-                        match.repo_id,
-                        match.default_branch,
-                        entry,
-                        match.note,
-                    )
-                )
+                found.append(replace(match, login=entry.login, student=entry))
         extra = sorted(r.login for k, r in by_login.items() if k not in roster_by_login)
     else:
         found = sorted(by_login.values(), key=lambda r: r.login.lower())
         extra = []
     for student in found:
-        known.put(week, student.login, student.repo_id, student.full_name, student.default_branch)
+        known.put(student)
     return Discovery(tuple(found), tuple(missing), tuple(extra))
 
 
-def _renamed_away(client: GitHub, prefix: str, login: str) -> StudentRepo | None:
+def _renamed_away(client: GitHub, week: str, prefix: str, login: str) -> StudentRepo | None:
     """The repo GitHub redirects ``<prefix>-<login>`` to, when it was renamed away."""
     from autograder.github.renames import resolve_repo
 
@@ -163,6 +109,7 @@ def _renamed_away(client: GitHub, prefix: str, login: str) -> StudentRepo | None
     if repo is None or repo.full_name.lower() == old_name.lower():
         return None
     return StudentRepo(
+        week,
         login,
         repo.full_name,
         repo.id,

@@ -23,8 +23,8 @@ from autograder.errors import GitHubError
 from autograder.github.client import GitHub, connect
 from autograder.github.outbox import DONE, ISSUE_DONE, Outbox, OutboxRow
 from autograder.github.renames import repo_by_id_or_name
+from autograder.github.repos import RepoStore
 from autograder.github.retry import describe, transient_delay
-from autograder.github.store import RepoMap
 from autograder.submissions import load_submission_meta
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,8 @@ def _repo_of(course: Course, client: GitHub, week: str, login: str) -> str | Non
     meta = load_submission_meta(course, week, login)
     if meta is not None and meta.repo:
         return meta.repo
-    known = RepoMap(client.engine).get(week, login)
-    return known[1] if known else None
+    known = RepoStore(client.engine).get(week, login)
+    return known.full_name if known else None
 
 
 def enqueue_week(

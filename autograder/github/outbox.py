@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Engine, insert, select, update
 
-from autograder.github.store import outbox
+from autograder.deliveries import DONE, ISSUE_DONE, PENDING, SUPERSEDED, outbox
 
-PENDING, ISSUE_DONE, DONE, SUPERSEDED = "pending", "issue_done", "done", "superseded"
+__all__ = ["DONE", "ISSUE_DONE", "PENDING", "SUPERSEDED", "Outbox", "OutboxRow", "body_hash"]
 
 
 @dataclass(frozen=True)

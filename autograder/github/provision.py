@@ -20,10 +20,11 @@ from github.Repository import Repository
 from autograder.course import Course
 from autograder.errors import CourseError, GitHubError
 from autograder.github.client import GitHub, connect
-from autograder.github.discovery import load_roster, template_name
+from autograder.github.discovery import template_name
 from autograder.github.renames import resolve_student_repo
+from autograder.github.repos import RepoStore, StudentRepo
 from autograder.github.retry import describe
-from autograder.github.store import RepoMap
+from autograder.roster import load_roster
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +83,9 @@ def _student_repo(
 ) -> Repository:
     """The student's repo for a cutoff or restore: by the name, else by the id remembered
     or through GitHub's redirect from the old name (a rename never escapes the cutoff)."""
-    remembered = RepoMap(client.engine).get(week, login)
+    remembered = RepoStore(client.engine).get(week, login)
     listed = existing.get(name.lower())
-    if listed is not None and (remembered is None or remembered[0] == listed.id):
+    if listed is not None and (remembered is None or remembered.repo_id == listed.id):
         return listed
     try:
         return resolve_student_repo(client, week, login, f"{client.org}/{name}")
@@ -123,7 +124,7 @@ def provision_week(
         r.name.lower(): r
         for r in client.read(lambda: list(org.get_repos(type="all")), "list organization repos")
     }
-    known = RepoMap(client.engine)
+    known = RepoStore(client.engine)
     results = []
     for entry in entries:
         name = f"{prefix}-{entry.login}"
@@ -141,7 +142,7 @@ def provision_week(
                     partial(repo.add_to_collaborators, entry.login, permission),
                     f"add {entry.login} to {name}",
                 )
-            known.put(week, entry.login, repo.id, repo.full_name, repo.default_branch)
+            known.put(StudentRepo(week, entry.login, repo.full_name, repo.id, repo.default_branch))
             results.append(Provisioned(entry.login, repo.full_name, created, changed))
         except (GitHubError, GithubException, CourseError, requests.RequestException) as exc:
             error = str(exc) if isinstance(exc, CourseError) else describe(exc)

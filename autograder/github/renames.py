@@ -14,7 +14,7 @@ from github import GithubException
 from github.Repository import Repository
 
 from autograder.github.client import GitHub
-from autograder.github.store import RepoMap
+from autograder.github.repos import RepoStore, StudentRepo
 
 
 def _load(client: GitHub, ref: str | int) -> Repository | None:
@@ -46,13 +46,13 @@ def resolve_repo(
 def resolve_student_repo(client: GitHub, week: str, login: str, full_name: str) -> Repository:
     """A student's repo for a write (cutoff, restore, feedback), renames followed; the new
     name is remembered. Raises `GithubException` (404) when it is gone."""
-    known = RepoMap(client.engine)
+    known = RepoStore(client.engine)
     remembered = known.get(week, login)
-    repo = resolve_repo(client, full_name, repo_id=remembered[0] if remembered else None)
+    repo = resolve_repo(client, full_name, repo_id=remembered.repo_id if remembered else None)
     if repo is None:
         raise GithubException(404, {"message": f"no repository {full_name}"}, None)
-    if remembered is None or remembered[1] != repo.full_name:
-        known.put(week, login, repo.id, repo.full_name, repo.default_branch)
+    if remembered is None or remembered.full_name != repo.full_name:
+        known.put(StudentRepo(week, login, repo.full_name, repo.id, repo.default_branch))
     return repo
 
 
@@ -60,7 +60,7 @@ def repo_by_id_or_name(client: GitHub, week: str, login: str, full_name: str) ->
     """A handle that reaches the student's repo whatever it is called now, for the cost of
     no request when its id is known: ``/repositories/{id}/...`` is where GitHub's own
     redirect points, for reads and writes. Without a known id, `resolve_student_repo`."""
-    remembered = RepoMap(client.engine).get(week, login)
+    remembered = RepoStore(client.engine).get(week, login)
     if remembered is not None:
-        return client.gh.get_repo(remembered[0])  # lazy: nothing is fetched here
+        return client.gh.get_repo(remembered.repo_id)  # lazy: nothing is fetched here
     return resolve_student_repo(client, week, login, full_name)

@@ -14,7 +14,7 @@ from typing import Any
 
 from autograder.course import Course
 from autograder.errors import ManualGradeError
-from autograder.gradebook import engine_for
+from autograder.gradebook import GradebookStore
 
 CSV_COLUMNS = ("student", "cell", "points", "notebook", "extra_credit", "comment")
 
@@ -30,7 +30,7 @@ class HandGradeEntry:
 
 
 def _notebook_of(course: Course, week: str, cell: str, notebook: str | None) -> str:
-    from autograder.pipeline.context import _graded_cells
+    from autograder.pipeline.context import graded_cells
 
     w = course.week(week)
     names = [n.removesuffix(".ipynb") for n in w.notebooks]
@@ -38,7 +38,7 @@ def _notebook_of(course: Course, week: str, cell: str, notebook: str | None) -> 
         if notebook.removesuffix(".ipynb") not in names:
             raise ManualGradeError(f"{week} has no notebook {notebook!r} (known: {names})")
         return notebook.removesuffix(".ipynb")
-    found = [n for n in names if cell in _graded_cells(w.source_dir / f"{n}.ipynb", n)]
+    found = [n for n in names if cell in graded_cells(w.source_dir / f"{n}.ipynb", n)]
     if not found:
         raise ManualGradeError(f"{week} has no graded cell {cell!r}")
     if len(found) > 1:
@@ -78,7 +78,7 @@ def set_hand_grades(course: Course, *, week: str, entries: list[HandGradeEntry])
     """Write `entries` in one transaction (all or nothing); how many were written."""
     from nbgrader.api import Gradebook
 
-    engine_for(course.db_url)  # our tables and nbgrader's stamp exist
+    GradebookStore(course)  # our tables and nbgrader's stamp exist
     course.week(week)
     with Gradebook(course.db_url) as gb:
         try:

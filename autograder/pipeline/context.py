@@ -61,7 +61,8 @@ def _ignored(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(part, pat) for part in parts for pat in patterns)
 
 
-def _graded_cells(path: Path, notebook: str) -> dict[str, GradedCell]:
+def graded_cells(path: Path, notebook: str) -> dict[str, GradedCell]:
+    """The graded cells of one source notebook, by nbgrader grade id (hand grading too)."""
     nb = nbformat.read(path, as_version=4)
     cells: dict[str, GradedCell] = {}
     for cell in nb.cells:
@@ -136,7 +137,7 @@ def load_week_context(course: Course, week_name: str, *, sync: bool = True) -> W
             sync_gradebook_source(course, week)
             store.set_assignment_version(week.name, version)
     cells = {
-        name.removesuffix(".ipynb"): _graded_cells(
+        name.removesuffix(".ipynb"): graded_cells(
             week.source_dir / name, name.removesuffix(".ipynb")
         )
         for name in week.notebooks

@@ -13,7 +13,7 @@ import builtins
 import math
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import nbformat
 from nbformat import NotebookNode
@@ -207,21 +207,7 @@ def score_thresholds(
             week_dir=ctx.week.source_dir,
             language=ctx.language,
         )
-        data = outcome.to_dict()
-        results.append(
-            MetricResult(
-                id=data["id"],
-                metric=data["metric"],
-                value=data["value"],
-                target=data["target"],
-                floor=data["floor"],
-                points=data["points"],
-                max_points=data["max_points"],
-                direction=data.get("direction", "higher"),
-                message=data.get("message", ""),
-                details=data.get("details", {}),
-            )
-        )
+        results.append(outcome)
         if implausible(threshold, outcome.value, outcome.direction):
             flags.append(
                 t(
@@ -265,15 +251,15 @@ def apply_rules(
 def late_penalty(
     *,
     submitted_at: datetime | None,
-    deadline: datetime | None,
+    cutoff: datetime | None,
     policy: LatePolicy,
     max_score: float,
     lang: str,
 ) -> tuple[float, Penalty | None]:
-    """(seconds late, penalty) from the trusted submission time."""
-    if submitted_at is None or deadline is None:
+    """(seconds late, penalty) from the trusted submission time and `Course.cutoff`."""
+    if submitted_at is None or cutoff is None:
         return 0.0, None
-    late = (submitted_at - (deadline + timedelta(minutes=policy.grace_minutes))).total_seconds()
+    late = (submitted_at - cutoff).total_seconds()
     if late <= 0:
         return 0.0, None
     days = math.ceil(late / 86400)

@@ -5,7 +5,7 @@ graded) so the HTML tables, the CSV and the status table agree by construction.
 """
 
 from autograder.reports.course_report import write_course_report
-from autograder.reports.data import WeekData, gather_week, load_roster
+from autograder.reports.data import WeekData, gather_week
 from autograder.reports.export import export_course_csv, export_week_csv
 from autograder.reports.feedback_html import feedback_page, write_feedback_html
 from autograder.reports.status import status_rows, status_table
@@ -18,7 +18,6 @@ __all__ = [
     "export_week_csv",
     "feedback_page",
     "gather_week",
-    "load_roster",
     "status_rows",
     "status_table",
     "write_course_report",

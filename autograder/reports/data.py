@@ -1,42 +1,24 @@
 """What the reports read: roster ∪ collected ∪ graded, joined per student.
 
 One `WeekData` per week, built once from the workspace (submission metadata,
-the gradebook's results, the GitHub outbox when present) and handed to every
+the gradebook's results, the delivery states when present) and handed to every
 renderer, so the HTML, the CSV and the status table agree by construction.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import nbformat
-from sqlalchemy import inspect, select
 
-from autograder.course import LOGIN_NAME, Course
-from autograder.errors import ConfigError
+from autograder.course import Course
+from autograder.deliveries import FeedbackState, feedback_states
 from autograder.results import SubmissionResult
+from autograder.roster import RosterEntry, course_roster
 from autograder.submissions import SubmissionMeta, load_submission_meta
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    login: str
-    student_id: str = ""
-    name: str = ""
-    section: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class FeedbackState:
-    """Whether a student's feedback reached GitHub (from the ``ag_gh_outbox`` table)."""
-
-    state: str  # "posted" | "pending" | "none" | "unknown" (no outbox in this workspace)
-    issue_number: int | None = None
+from autograder.workspace_db import workspace_engine
 
 
 @dataclass(frozen=True)
@@ -88,66 +70,6 @@ class WeekData:
         return next(s for s in self.students if s.login == login)
 
 
-def load_roster(path: Path) -> list[RosterEntry]:
-    """CSV with a ``login`` header; ``student_id``, ``name``, ``section``, ``email`` optional."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"roster {path}: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
-    if "login" not in [(f or "").strip().lower() for f in reader.fieldnames or []]:
-        raise ConfigError(f"roster {path}: needs a header with a 'login' column")
-    entries: dict[str, RosterEntry] = {}
-    for lineno, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        login = row.get("login", "")
-        if not login:
-            continue
-        if not LOGIN_NAME.match(login):
-            raise ConfigError(f"roster {path}: line {lineno}: invalid login {login!r}")
-        entries.setdefault(
-            login,
-            RosterEntry(
-                login=login,
-                student_id=row.get("student_id", ""),
-                name=row.get("name", ""),
-                section=row.get("section", ""),
-                email=row.get("email", ""),
-            ),
-        )
-    return list(entries.values())
-
-
-def course_roster(course: Course) -> dict[str, RosterEntry]:
-    if not course.config.roster:
-        return {}
-    return {e.login: e for e in load_roster(course.root / course.config.roster)}
-
-
-def feedback_states(course: Course, week: str) -> dict[str, FeedbackState] | None:
-    """login -> state of the newest outbox row; None when the workspace has no outbox."""
-    from autograder.gradebook import engine_for
-
-    engine = engine_for(course.db_url)
-    if not inspect(engine).has_table("ag_gh_outbox"):
-        return None
-    from autograder.github.outbox import DONE, SUPERSEDED
-    from autograder.github.store import outbox
-
-    with engine.begin() as conn:
-        rows = conn.execute(
-            select(outbox.c.login, outbox.c.state, outbox.c.issue_number)
-            .where(outbox.c.week == week)
-            .order_by(outbox.c.id)
-        ).all()
-    states: dict[str, FeedbackState] = {}
-    for login, state, issue in rows:
-        if state == SUPERSEDED:
-            continue
-        states[login] = FeedbackState("posted" if state == DONE else "pending", issue)
-    return states
-
-
 def source_max_score(course: Course, week: str) -> float:
     """Points of the week's graded cells plus its thresholds (for weeks not graded yet)."""
     w = course.week(week)
@@ -177,7 +99,7 @@ def gather_week(
     }
     people = course_roster(course) if roster is None else roster
     collected = set(course.submitted_logins(week))
-    outbox = feedback_states(course, week)
+    outbox = feedback_states(workspace_engine(course.db_url), week)
     logins = sorted(set(people) | collected | set(by_login), key=str.lower)
     students = tuple(
         StudentWeek(

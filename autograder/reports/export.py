@@ -15,9 +15,10 @@ import io
 from collections.abc import Sequence
 
 from autograder.course import Course
-from autograder.reports.data import StudentWeek, WeekData, course_roster, gather_week
+from autograder.reports.data import StudentWeek, WeekData, gather_week
 from autograder.reports.html import fmt
 from autograder.reports.stats import grader_comments, penalty_points, raw_score
+from autograder.roster import course_roster
 
 NBGRADER_COLUMNS = (
     "assignment",

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from autograder.course import LOGIN_NAME, Course
 from autograder.errors import ConfigError
+from autograder.workspace_db import Schema, workspace_engine
 
 STATES = ("allowed", "reviewed")
 
@@ -29,6 +30,7 @@ reviews_table = Table(
     Column("note", Text, nullable=False, default=""),
     Column("decided_at", String(40), nullable=False),
 )
+SCHEMA = Schema(metadata)
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,7 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def _engine(course: Course) -> Engine:
-    from autograder.gradebook import engine_for
-
-    engine = engine_for(course.db_url)
-    metadata.create_all(engine)
-    return engine
+    return workspace_engine(course.db_url, SCHEMA)
 
 
 def _check(a: str, b: str) -> tuple[str, str]:

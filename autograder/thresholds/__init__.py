@@ -2,14 +2,13 @@
 
 The clean evaluator returns predictions (an ``.npy`` array per threshold); the
 hidden labels and evaluator assets stay here. `score_threshold` turns one
-artifact into a `MetricOutcome` (the result contract's ``metrics`` entry) and
+artifact into a `autograder.results.MetricResult` (the contract's ``metrics`` entry) and
 `format_line` into the feedback line.
 """
 
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact, validate
 from autograder.thresholds.metrics import METRICS, get_metric
 from autograder.thresholds.scoring import (
-    MetricOutcome,
     check_threshold,
     format_line,
     load_reference,
@@ -20,7 +19,6 @@ from autograder.thresholds.scoring import (
 __all__ = [
     "METRICS",
     "InvalidPrediction",
-    "MetricOutcome",
     "check_threshold",
     "format_line",
     "get_metric",

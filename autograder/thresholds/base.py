@@ -22,13 +22,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class MetricResult:
+class MetricValue:
+    """What a metric computed from the predictions, before scoring: the value and its
+    parts. Scoring (floor, target, points) turns it into `autograder.results.MetricResult`."""
+
     value: float | None
     details: dict[str, float] = field(default_factory=dict)
     message: str = ""  # student-facing note (e.g. failed gates); empty when plain
 
 
-Compute = Callable[[np.ndarray, Reference, Mapping[str, Any], str], MetricResult]
+Compute = Callable[[np.ndarray, Reference, Mapping[str, Any], str], MetricValue]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from scipy.spatial.distance import cdist, pdist
 
 from autograder.errors import ConfigError
 from autograder.thresholds.artifact import InvalidPrediction, Shape
-from autograder.thresholds.base import Metric, MetricResult, Reference
+from autograder.thresholds.base import Metric, MetricValue, Reference
 from autograder.thresholds.image_gates import copy_metrics, frechet_distance, roughness
 from autograder.thresholds.judge import Judge, load_judge
 from autograder.thresholds.messages import say
@@ -135,7 +135,7 @@ def evaluate_images(
 
 def _compute(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     judge: Judge = ref.assets
     n = len(pred)
     minimum, maximum = int(_option(options, "min_samples")), int(_option(options, "max_samples"))
@@ -154,8 +154,8 @@ def _compute(
         if name in failed_names
     ]
     if messages:
-        return MetricResult(0.0, details, say("gate_failed", lang, gates="; ".join(messages)))
-    return MetricResult(details["inception_score"], details)
+        return MetricValue(0.0, details, say("gate_failed", lang, gates="; ".join(messages)))
+    return MetricValue(details["inception_score"], details)
 
 
 def _shapes(ref: Reference) -> tuple[Shape, ...]:

@@ -48,7 +48,7 @@ def leaderboard(
     """Best result per student for `metric_id`, best first.
 
     `entries` are (login, metric dict) pairs: the contract's ``metrics`` entries
-    (`MetricOutcome.to_dict()`), any number per student (every graded submission).
+    (`MetricResult.to_dict()`), any number per student (every graded submission).
     Results without a value (invalid predictions) are left out.
     """
     best: dict[str, Mapping[str, Any]] = {}

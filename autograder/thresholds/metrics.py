@@ -37,7 +37,7 @@ from sklearn import metrics as skm
 from autograder.errors import ConfigError
 from autograder.thresholds import images
 from autograder.thresholds.artifact import InvalidPrediction, Shape
-from autograder.thresholds.base import Metric, MetricResult, Reference
+from autograder.thresholds.base import Metric, MetricValue, Reference
 from autograder.thresholds.messages import say
 
 METRICS: dict[str, Metric] = {}
@@ -108,23 +108,23 @@ def _values(pred: np.ndarray) -> np.ndarray:
 
 def _accuracy(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     y = ref.labels
     assert y is not None
     y_pred = class_predictions(pred, y, options, lang)
-    return MetricResult(_quiet(lambda: skm.accuracy_score(y, y_pred)))
+    return MetricValue(_quiet(lambda: skm.accuracy_score(y, y_pred)))
 
 
 def _balanced(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     y = ref.labels
     assert y is not None
     y_pred = class_predictions(pred, y, options, lang)
-    return MetricResult(_quiet(lambda: skm.balanced_accuracy_score(y, y_pred)))
+    return MetricValue(_quiet(lambda: skm.balanced_accuracy_score(y, y_pred)))
 
 
-def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
+def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
     y = ref.labels
     assert y is not None
     y_pred = class_predictions(pred, y, options, lang)
@@ -133,12 +133,12 @@ def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str)
     if average == "binary":  # any predicted class other than the positive one is negative
         positive = options.get("pos_label", 1)
         y, y_pred = (y == positive).astype(int), (y_pred == positive).astype(int)
-    return MetricResult(_quiet(lambda: skm.f1_score(y, y_pred, average=average, zero_division=0)))
+    return MetricValue(_quiet(lambda: skm.f1_score(y, y_pred, average=average, zero_division=0)))
 
 
 def _roc_auc(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     y = ref.labels
     assert y is not None
     present = np.unique(y)
@@ -146,7 +146,7 @@ def _roc_auc(
         if pred.ndim == 2 and pred.shape[1] > 2:
             raise InvalidPrediction(say("proba_columns", lang, expected=2, actual=pred.shape[1]))
         scores = pred if pred.ndim == 1 else pred[:, -1]
-        return MetricResult(_quiet(lambda: skm.roc_auc_score(y, scores.astype(np.float64))))
+        return MetricValue(_quiet(lambda: skm.roc_auc_score(y, scores.astype(np.float64))))
     classes = _classes(y, options)
     if pred.ndim == 1:
         shape = f"({len(pred)},)"
@@ -160,7 +160,7 @@ def _roc_auc(
     if np.any(probs < 0) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-3):
         raise InvalidPrediction(say("proba_sum", lang))
     probs = probs / probs.sum(axis=1, keepdims=True)
-    return MetricResult(
+    return MetricValue(
         _quiet(
             lambda: skm.roc_auc_score(
                 y, probs, multi_class="ovr", average=options.get("average", "macro"), labels=classes
@@ -172,18 +172,18 @@ def _roc_auc(
 # -- regression -------------------------------------------------------------------
 
 
-def _r2(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
-    return MetricResult(_quiet(lambda: skm.r2_score(_values(ref.labels), _values(pred))))  # type: ignore[arg-type]
+def _r2(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+    return MetricValue(_quiet(lambda: skm.r2_score(_values(ref.labels), _values(pred))))  # type: ignore[arg-type]
 
 
-def _rmse(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
-    return MetricResult(
+def _rmse(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+    return MetricValue(
         _quiet(lambda: skm.root_mean_squared_error(_values(ref.labels), _values(pred)))  # type: ignore[arg-type]
     )
 
 
-def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricResult:
-    return MetricResult(
+def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+    return MetricValue(
         _quiet(lambda: skm.mean_absolute_error(_values(ref.labels), _values(pred)))  # type: ignore[arg-type]
     )
 
@@ -193,23 +193,23 @@ def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
 
 def _adjusted_rand(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     clusters = _integral(pred, lang)
-    return MetricResult(_quiet(lambda: skm.adjusted_rand_score(ref.labels, clusters)))
+    return MetricValue(_quiet(lambda: skm.adjusted_rand_score(ref.labels, clusters)))
 
 
 def _silhouette(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     clusters = _integral(pred, lang)
     count = len(np.unique(clusters))
     if count < 2 or count >= len(clusters):
-        return MetricResult(None, message=say("single_cluster", lang, count=count))
+        return MetricValue(None, message=say("single_cluster", lang, count=count))
     x = ref.assets
     value = _quiet(
         lambda: skm.silhouette_score(x, clusters, metric=options.get("distance", "euclidean"))
     )
-    return MetricResult(value, details={"clusters": float(count)})
+    return MetricValue(value, details={"clusters": float(count)})
 
 
 def _features(path: Any) -> np.ndarray:
@@ -249,13 +249,13 @@ def precision_at_k(
 
 def _precision_at_k(
     pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricResult:
+) -> MetricValue:
     labels = ref.labels
     assert labels is not None
     k = int(options.get("k", 10))
     relevant = labels[:, 1] >= float(options.get("relevance_threshold", 0.5))
     value, users = precision_at_k(_values(pred), labels[:, 0], relevant, k=k)
-    return MetricResult(value, details={"users": float(users), "k": float(k)})
+    return MetricValue(value, details={"users": float(users), "k": float(k)})
 
 
 # -- the registry -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Scoring one threshold on the host: a probe's artifact in, a `MetricOutcome` out.
+"""Scoring one threshold on the host: a probe's artifact in, a `MetricResult` out.
 
 Student faults (no predictions, an exception in the probe, an invalid array)
 give zero points and a precise message; they never raise. Instructor faults (an
@@ -9,52 +9,17 @@ unknown metric, missing or malformed hidden labels or assets) raise
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
+from autograder.results import MetricResult
 from autograder.thresholds.artifact import InvalidPrediction, validate
-from autograder.thresholds.base import Metric, MetricResult, Reference
+from autograder.thresholds.base import Metric, MetricValue, Reference
 from autograder.thresholds.messages import executor_error, say
 from autograder.thresholds.metrics import get_metric
-
-
-@dataclass(frozen=True)
-class MetricOutcome:
-    """One threshold's result; `to_dict` is the contract's ``metrics`` entry."""
-
-    id: str
-    metric: str
-    value: float | None
-    floor: float
-    target: float
-    points: float
-    max_points: float
-    direction: str  # "higher" | "lower"
-    message: str  # student-facing, in the grading language
-    details: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def reached(self) -> bool:
-        return self.value is not None and _reached(self.value, self.target, self.direction)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "metric": self.metric,
-            "value": self.value,
-            "target": self.target,
-            "floor": self.floor,
-            "points": self.points,
-            "max_points": self.max_points,
-            "direction": self.direction,
-            "message": self.message,
-            "details": dict(self.details),
-        }
 
 
 def points_for(
@@ -117,7 +82,7 @@ def score_threshold(
     language: str = "ko",
     failure: str | None = None,
     scored: str = "",
-) -> MetricOutcome:
+) -> MetricResult:
     """Score the predictions (``.npy``) for `threshold` against the week's hidden files.
 
     `failure` is the evaluate stage's message when there are no predictions (export,
@@ -126,13 +91,13 @@ def score_threshold(
     metric, reference = load_reference(threshold, week_dir=week_dir)
     direction = threshold.direction or metric.direction
     if failure is not None:
-        result = MetricResult(None, message=failure)
+        result = MetricValue(None, message=failure)
     elif probe_error is not None:
-        result = MetricResult(
+        result = MetricValue(
             None, message=say("probe_error", language, error=executor_error(probe_error, language))
         )
     elif artifact is None:
-        result = MetricResult(None, message=say("no_artifact", language))
+        result = MetricValue(None, message=say("no_artifact", language))
     else:
         result = _evaluate(metric, reference, threshold, artifact, language)
     value = result.value
@@ -149,7 +114,7 @@ def score_threshold(
     message = result.message or _summary(value, threshold, direction, language)
     if scored:
         message = f"{say('scored', language, what=scored)} · {message}"
-    return MetricOutcome(
+    return MetricResult(
         id=threshold.id,
         metric=metric.name,
         value=value,
@@ -163,7 +128,7 @@ def score_threshold(
     )
 
 
-def format_line(outcome: MetricOutcome, language: str = "ko") -> str:
+def format_line(outcome: MetricResult, language: str = "ko") -> str:
     """The feedback line, e.g. ``당신의 모델: 0.962 — 목표 0.95 ✓ (3.0/3.0점)``.
 
     When points are missing, the reason (the outcome's message) follows after " · ".
@@ -186,7 +151,7 @@ def format_line(outcome: MetricOutcome, language: str = "ko") -> str:
 
 def _evaluate(
     metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes, language: str
-) -> MetricResult:
+) -> MetricValue:
     try:
         array = validate(
             artifact,
@@ -196,10 +161,10 @@ def _evaluate(
         )
         return metric.compute(array, reference, threshold.options, language)
     except InvalidPrediction as exc:
-        return MetricResult(None, message=str(exc))
+        return MetricValue(None, message=str(exc))
     except (ValueError, FloatingPointError, OverflowError) as exc:
         # sklearn refusing a shape of predictions we did not foresee: still the student's array
-        return MetricResult(None, message=say("metric_failed", language, error=str(exc)[:300]))
+        return MetricValue(None, message=say("metric_failed", language, error=str(exc)[:300]))
 
 
 def _load_labels(path: Path, where: str, ndim: int) -> np.ndarray:
