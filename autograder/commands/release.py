@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from autograder import api
 from autograder.commands import console, course_of
+from autograder.errors import StaleReleaseError
 
 
 @click.command("release")
@@ -33,7 +32,9 @@ def release(ctx: click.Context, weeks: tuple[str, ...], check: bool) -> None:
             else:
                 console.print(f"[green]fresh[/green] {week}")
         if stale:
-            sys.exit(4)
+            raise StaleReleaseError(
+                f"{len(stale)} stale releases: run `autograder release WEEK` and commit"
+            )
         return
     for week, out in api.release(course=course, weeks=list(weeks)).items():
         console.print(f"released {week} -> {out.relative_to(course.root)}")

@@ -2,8 +2,8 @@
 
 The clean evaluator returns predictions (an ``.npy`` array per threshold); the
 hidden labels and evaluator assets stay here. `score_threshold` turns one
-artifact into a `MetricOutcome` (the result contract's ``metrics`` entry) and
-`format_line` into the feedback line.
+artifact into a `MetricOutcome` (the result contract's ``metrics`` entry); the
+feedback renders it (`autograder.feedback`).
 """
 
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact, validate
@@ -11,7 +11,6 @@ from autograder.thresholds.metrics import METRICS, get_metric
 from autograder.thresholds.scoring import (
     MetricOutcome,
     check_threshold,
-    format_line,
     load_reference,
     points_for,
     score_threshold,
@@ -22,7 +21,6 @@ __all__ = [
     "InvalidPrediction",
     "MetricOutcome",
     "check_threshold",
-    "format_line",
     "get_metric",
     "load_reference",
     "points_for",
