@@ -23,9 +23,7 @@ DEADLINE = datetime(2026, 9, 1, 15, 0, tzinfo=UTC)
 @pytest.fixture
 def course(tmp_path: Path, github_server: GitHubTestServer, sim_clock: SimClock) -> Course:
     root = make_course(tmp_path / "c", github_server, deadlines={WEEK: DEADLINE.isoformat()})
-    notebook = nbformat.writes(
-        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    )
+    notebook = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]))
     repo = github_server.create_repo(f"{WEEK}-alice")
     clone = github_server.clone(repo, "alice", tmp_path)
     clone.commit({f"{WEEK}.ipynb": notebook})
