@@ -6,7 +6,8 @@ it says so and tries again with backoff, and webhooks are accepted and queued al
 the while. Pushes are graded several at once (``--jobs``, default: what the
 machine's cores and memory hold, or the Ray cluster's capacity) through one runner
 prepared for the server's life.
-Exit codes: 0 stopped with Ctrl-C · 2 bad usage or configuration (no secret, no org).
+Exit codes: 0 stopped with Ctrl-C · 2 bad usage or configuration (no secret, no org) ·
+3 runner unavailable (Ray cannot start).
 """
 
 from __future__ import annotations
