@@ -88,15 +88,14 @@ def collect(
 RunnerChoice: TypeAlias = "str | RunnerOverrides | Runner | None"
 
 
-def _runner(course: Course, runner: RunnerChoice, week: str) -> tuple[Runner, RunnerOverrides]:
+def _runner(course: Course, runner: RunnerChoice, week: str) -> Runner:
     """A built runner as given, or the course's with overrides (a name overrides the runner)."""
     from gpu_runner.runners.base import Runner
 
     if isinstance(runner, Runner):
-        return runner, RunnerOverrides()
+        return runner
     overrides = RunnerOverrides(runner=runner) if isinstance(runner, str) else runner
-    overrides = overrides or RunnerOverrides()
-    return build_runner(course, overrides, week=week), overrides
+    return build_runner(course, overrides, week=week)
 
 
 def grade(
@@ -117,8 +116,8 @@ def grade(
     from autograder.grading import grade_week
 
     loaded = load_course(course)
-    built, overrides = _runner(loaded, runner, week)
-    jobs = pool_size(loaded, built, overrides=overrides, jobs=jobs, week=week)
+    built = _runner(loaded, runner, week)
+    jobs = pool_size(loaded, built, jobs=jobs, week=week)
     return grade_week(
         loaded, week, runner=built, jobs=jobs, force=force, on_start=on_start, on_done=on_done
     )
@@ -138,7 +137,7 @@ def grade_submission(
     from autograder.submissions import read_given
 
     loaded = load_course(course)
-    built, _ = _runner(loaded, runner, week)
+    built = _runner(loaded, runner, week)
     files, problems = read_given(submission, lang=loaded.config.language)
     return grade_single(
         loaded,

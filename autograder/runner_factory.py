@@ -73,21 +73,18 @@ def build_runner(
 
 
 def pool_size(
-    course: Course,
-    runner: Runner,
-    *,
-    overrides: RunnerOverrides | None = None,
-    jobs: int | None = None,
-    week: str | None = None,
+    course: Course, runner: Runner, *, jobs: int | None = None, week: str | None = None
 ) -> int | None:
-    """Parallel jobs: `jobs` if given, else the Ray cluster's capacity (None: the local default)."""
-    if jobs is not None or not uses_ray(course, overrides or RunnerOverrides()):
+    """Parallel jobs: `jobs` if given, else what a cluster runner (Ray) holds of `week`'s
+    size (None: the local default, from this machine's cores and memory)."""
+    capacity = getattr(runner, "capacity", None)
+    if jobs is not None or capacity is None:
         return jobs
     runner.prepare()
     names = [week] if week else course.week_names()
     res = course.week(names[0]).resources if names else course.config.resources
-    capacity: int = runner.capacity(cpus=res.cpus, gpus=res.gpus)  # type: ignore[attr-defined]
-    return capacity
+    size: int = capacity(cpus=res.cpus, gpus=res.gpus)
+    return size
 
 
 def runner_error(exc: BaseException) -> AutograderError | None:

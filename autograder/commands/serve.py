@@ -44,7 +44,7 @@ def _start(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     runner_obj = build_runner(course, runner)
-    jobs = pool_size(course, runner_obj, overrides=runner, jobs=jobs)
+    jobs = pool_size(course, runner_obj, jobs=jobs)
     if jobs is None:
         weeks = [course.week(w).resources for w in course.week_names()]
         jobs = course.config.jobs or default_jobs(max((r.memory_mb for r in weeks), default=2048))
