@@ -90,6 +90,8 @@ def grade(
             submitted_at=submitted_at,
         )  # fmt: skip
         return
+    course = course_of(ctx)
+    course.week(week)  # a bad course or week is said before the progress bar shows
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -110,7 +112,7 @@ def grade(
     task = progress.add_task(f"grading {week}", total=0)
     with progress:
         report = api.grade(
-            course=course_of(ctx),
+            course=course,
             week=week,
             runner=chosen,
             jobs=jobs,
