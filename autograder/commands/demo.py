@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from autograder.commands import console, summary_table
+from gpu_runner.runners.registry import runner_names
 
 
 @click.command("demo")
@@ -18,7 +19,11 @@ from autograder.commands import console, summary_table
     help="Where to put the demo course.",
 )
 @click.option(
-    "--runner", type=click.Choice(["auto", "process", "docker"]), default="auto", show_default=True
+    "--runner",
+    type=click.Choice(["auto", *runner_names()]),
+    default="auto",
+    show_default=True,
+    help="auto: Docker when a daemon and the grading image are there, else process.",
 )
 @click.option(
     "--language", type=click.Choice(["ko", "en"]), default=None, help="Feedback language."
