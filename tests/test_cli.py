@@ -132,3 +132,14 @@ def test_export_all_weeks_and_its_old_spelling(demo_course: Course) -> None:
         assert result.output.startswith("login,")
     result = CliRunner().invoke(cli, ["--course", str(demo_course.root), "export"])
     assert result.exit_code == 2 and "--all-weeks" in result.output
+
+
+def test_the_api_is_keyword_only() -> None:
+    import inspect
+
+    from autograder import api
+
+    names = ("release", "stale_releases", "collect", "grade", "grade_submission")
+    for name in (*names, "feedback", "report", "export", "run"):
+        params = inspect.signature(getattr(api, name)).parameters.values()
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params), name
