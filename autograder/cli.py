@@ -1,49 +1,163 @@
-"""The command line: a thin layer over the keyword-only Python API.
+"""The command line: a thin layer over the keyword-only Python API (`autograder.api`).
 
-Library code raises `AutograderError`s; only this module prints and exits.
+Library code raises `AutograderError`s; only the CLI prints and exits.
 Exit codes: 0 ok · 1 some submissions hit an infrastructure error ·
 2 bad usage or configuration · 3 runner unavailable · 4 stale release.
+
+Commands are named here with their module and short help, and a module is
+imported only when its command runs or shows its own help, so ``--help`` and
+the commands that need no GitHub, SQLAlchemy or nbgrader start fast.
 """
 
 from __future__ import annotations
 
-import gpu_runner._fastimport  # noqa: F401  (before nbformat)
-
-# isort: split
-import json
+import importlib
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from autograder import __version__
-from autograder.course import Course
-from autograder.errors import AutograderError, ConfigError, RunnerUnavailableError
-from gpu_runner.runners.base import Runner
+from autograder.errors import AutograderError
 
-console = Console(stderr=True)
+#: command -> (``module:attribute``, short help shown by ``autograder --help``);
+#: tests/test_cli.py checks each short help against the command's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "collect": (
+        "autograder.commands.collect:collect",
+        "Collect submissions into the workspace (from GitHub, or --from DIR).",
+    ),
+    "demo": (
+        "autograder.commands.demo:demo",
+        "Run the whole job offline on the bundled sample classroom.",
+    ),
+    "export": (
+        "autograder.commands.report:export",
+        "Export grades as CSV: nbgrader's columns plus ours (WEEK), or one row per student "
+        "(--all-weeks).",
+    ),
+    "feedback": (
+        "autograder.commands.feedback:feedback",
+        "Render feedback (Markdown) for every graded submission of WEEK.",
+    ),
+    "formgrader": (
+        "autograder.commands.manual:formgrader",
+        "Open nbgrader's formgrader on the course, on 127.0.0.1 only, with a token.",
+    ),
+    "grade": (
+        "autograder.commands.grade:grade",
+        "Grade collected submissions of WEEK (or one --submission).",
+    ),
+    "image": (
+        "autograder.commands.image:image",
+        "Build and inspect the grading images (docker/Dockerfile, docker/Dockerfile.gpu).",
+    ),
+    "manual": (
+        "autograder.commands.manual:manual",
+        "Enter hand grades without Jupyter: WEEK STUDENT CELL --points P, or --import FILE.csv.",
+    ),
+    "provision": (
+        "autograder.commands.github:provision",
+        "Create each student's private repo from the template and add the student.",
+    ),
+    "publish": (
+        "autograder.commands.github:publish",
+        "Push assignments/WEEK to the week's template repository (idempotent).",
+    ),
+    "release": (
+        "autograder.commands.release:release",
+        "Generate the student version: solutions/WEEK -> assignments/WEEK.",
+    ),
+    "report": (
+        "autograder.commands.report:report",
+        "Write a self-contained HTML report with plots for WEEK (or --all-weeks).",
+    ),
+    "run": (
+        "autograder.commands.github:run",
+        "Collect, grade, render and post feedback for WEEK; safe to run again.",
+    ),
+    "serve": (
+        "autograder.commands.serve:serve",
+        "Receive GitHub push webhooks on POST /webhook and grade each push.",
+    ),
+    "similarity": (
+        "autograder.commands.similarity:similarity",
+        "Compare the students' own code (and unusual outputs) of WEEK, pair by pair.",
+    ),
+    "status": (
+        "autograder.commands.report:status",
+        "Every student of WEEK: collected?, graded?, score, late, feedback posted?, problems.",
+    ),
+    "watch": (
+        "autograder.commands.serve:watch",
+        "Poll GitHub for pushes (for graders GitHub cannot reach) and grade each push.",
+    ),
+}
 
 
-def _course(ctx: click.Context) -> Course:
-    from autograder.commands import course_of
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is needed.
 
-    return course_of(ctx)
+    The listing (``autograder --help``) comes from `COMMANDS`' short helps; an
+    error of the library's tree, or a runner's, ends in one line and its exit code.
+    """
 
+    def __init__(self, *args: object, lazy: dict[str, tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
 
-class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in self.lazy:
+            return None
+        module, _, attribute = self.lazy[cmd_name][0].partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = [n for n in self.list_commands(ctx) if not self._hidden(n)]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(name, self._short_help(name, limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def _hidden(self, name: str) -> bool:
+        command = self.commands.get(name)
+        return bool(command is not None and command.hidden)
+
+    def _short_help(self, name: str, limit: int) -> str:
+        if name in self.commands:
+            return self.commands[name].get_short_help_str(limit)
+        return click.utils.make_default_short_help(self.lazy[name][1], limit)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except AutograderError as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            error = exc if isinstance(exc, AutograderError) else _library_error(exc)
+            if error is None:
+                raise
+            click.echo(click.style("error:", fg="red") + f" {error}", err=True)
+            sys.exit(error.exit_code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _library_error(exc: Exception) -> AutograderError | None:
+    """A runner's error in the library's tree (imports the runner side only on failure)."""
+    from autograder.runner_factory import runner_error
+
+    return runner_error(exc)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--course",
     "course_dir",
@@ -62,398 +176,6 @@ def cli(ctx: click.Context, course_dir: Path) -> None:
     bundled sample classroom.
     """
     ctx.obj = {"course_dir": course_dir, "course": None}
-
-
-def make_runner(
-    name: str,
-    course: Course | None = None,
-    *,
-    image: str | None = None,
-    gpus: str | None = None,
-    jobs_per_gpu: int = 1,
-) -> Runner:
-    """The runner `name`, configured from the course and the command line."""
-    from gpu_runner.runners import get_runner
-
-    if name == "docker":
-        default_image = course.config.image if course else "autograder-grading:latest"
-        return get_runner(
-            "docker", image=image, default_image=default_image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
-        )
-    return get_runner(name)
-
-
-# -- release ---------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("weeks", nargs=-1)
-@click.option(
-    "--check", is_flag=True, help="Exit 4 when a committed release is stale; write nothing."
-)
-@click.pass_context
-def release(ctx: click.Context, weeks: tuple[str, ...], check: bool) -> None:
-    """Generate the student version: solutions/WEEK -> assignments/WEEK.
-
-    Uses nbgrader's generate_assignment: solutions stripped, hidden tests
-    removed, outputs cleared, checksums set, public data copied; hidden/ and
-    assignment.toml are never released. Without WEEK, every week.
-    """
-    from autograder.nbgrader_adapter import check_releases, release_week
-
-    course = _course(ctx)
-    names = list(weeks) or course.week_names()
-    if not names:
-        raise ConfigError(f"no weeks found in {course.solutions_dir}")
-    if check:
-        stale = check_releases(course, names)
-        for week in names:
-            if week in stale:
-                console.print(f"[red]stale[/red] {week}: " + "; ".join(stale[week][:5]))
-            else:
-                console.print(f"[green]fresh[/green] {week}")
-        if stale:
-            sys.exit(4)
-        return
-    for week in names:
-        out = release_week(course, week)
-        console.print(f"released {week} -> {out.relative_to(course.root)}")
-
-
-# -- collect ---------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("week")
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Local folder DIR/<login>/<files> instead of GitHub.",
-)
-@click.pass_context
-def collect(ctx: click.Context, week: str, source: Path | None) -> None:
-    """Collect submissions into the workspace (from GitHub, or --from DIR)."""
-    course = _course(ctx)
-    if source is not None:
-        from autograder.submissions import collect_local
-
-        metas = collect_local(course, week, source)
-        console.print(f"collected {len(metas)} submissions of {week} from {source}")
-        return
-    from autograder.github import collect_week
-
-    report = collect_week(course=course, week=week)
-    console.print(str(report))
-
-
-# -- grade -----------------------------------------------------------------------
-
-
-def _summary(results: list, skipped: int, wall: float) -> Table:
-    table = Table(title=f"graded {len(results)}, unchanged {skipped}, {wall:.1f} s")
-    for col in ("student", "status", "score", "late", "problems", "flags"):
-        table.add_column(col)
-    for r in sorted(results, key=lambda r: r.student):
-        table.add_row(
-            r.student,
-            r.status,
-            f"{r.score:g}/{r.max_score:g}",
-            "yes" if r.late_seconds > 0 else "",
-            str(len(r.problems)),
-            str(len(r.flags)),
-        )
-    return table
-
-
-@cli.command()
-@click.argument("week")
-@click.option(
-    "--submission",
-    type=click.Path(exists=True, path_type=Path),
-    help="Grade this notebook or folder only.",
-)
-@click.option("--student", help="Login for --submission.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the result contract as JSON on stdout."
-)
-@click.option(
-    "--runner",
-    type=click.Choice(["process", "docker"]),
-    help="How jobs run (default: course.toml).",
-)
-@click.option(
-    "--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml)."
-)
-@click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Parallel jobs (default: cores and memory)."
-)
-@click.option("--image", help="Docker runner: grading image for every job (default: course).")
-@click.option("--gpus", help='Docker runner: GPU ids, e.g. "0,1", or "none" (default: detected).')
-@click.option(
-    "--jobs-per-gpu",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Docker runner: jobs packed on one GPU.",
-)
-@click.option("--force", is_flag=True, help="Regrade unchanged submissions too.")
-@click.option(
-    "--submitted-at",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z"]),
-    help="Submission time for --submission (lateness).",
-)
-@click.pass_context
-def grade(
-    ctx: click.Context,
-    week: str,
-    submission: Path | None,
-    student: str | None,
-    as_json: bool,
-    runner: str | None,
-    executor: str | None,
-    jobs: int | None,
-    image: str | None,
-    gpus: str | None,
-    jobs_per_gpu: int,
-    force: bool,
-    submitted_at: datetime | None,
-) -> None:
-    """Grade collected submissions of WEEK (or one --submission).
-
-    Batch mode grades the workspace's submissions in parallel with a progress
-    bar, records each result as it finishes (an interrupted batch resumes),
-    and skips unchanged submissions unless --force. Exit 1 if any submission
-    hit an infrastructure error.
-    """
-    from autograder.grading import grade_week
-
-    if submission is not None:
-        if not student:
-            raise click.UsageError("--submission needs --student LOGIN")
-        _grade_one(
-            ctx,
-            week,
-            submission=submission,
-            student=student,
-            as_json=as_json,
-            runner=runner,
-            executor=executor,
-            image=image,
-            gpus=gpus,
-            jobs_per_gpu=jobs_per_gpu,
-            submitted_at=submitted_at,
-        )
-        return
-    course = _course(ctx)
-    runner_obj = _runner_for(
-        course, week, runner, executor, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
-    )
-    if jobs is None and _uses_ray(course, executor):
-        runner_obj.prepare()
-        res = course.week(week).resources  # size the pool to the cluster, not this host
-        jobs = runner_obj.capacity(cpus=res.cpus, gpus=res.gpus)  # type: ignore[attr-defined]
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=as_json,
-    )
-    task = progress.add_task(f"grading {week}", total=0)
-    with progress:
-        report = grade_week(
-            course,
-            week,
-            runner=runner_obj,
-            jobs=jobs,
-            force=force,
-            on_start=lambda n, skipped: progress.update(task, total=n),
-            on_done=lambda login, result: progress.advance(task),
-        )
-    results = report.graded + report.errors
-    if as_json:
-        _print_json([r.to_dict() for r in results])
-    else:
-        console.print(_summary(results, len(report.skipped), report.wall_s))
-    if report.errors:
-        console.print(f"[red]{len(report.errors)} submissions hit an infrastructure error[/red]")
-        sys.exit(1)
-
-
-def _runner_for(
-    course: Course,
-    week: str,
-    runner: str | None,
-    executor: str | None,
-    *,
-    image: str | None,
-    gpus: str | None,
-    jobs_per_gpu: int,
-) -> Runner:
-    runner_obj = make_runner(
-        runner or course.config.runner, course, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
-    )
-    if _uses_ray(course, executor):
-        from gpu_runner.executors import wrap_executor
-
-        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
-    return runner_obj
-
-
-def _uses_ray(course: Course, executor: str | None) -> bool:
-    return executor == "ray" or (executor is None and course.config.executor == "ray")
-
-
-def _print_json(data: object) -> None:
-    """UTF-8 on stdout whatever the locale (every string in a result is valid Unicode)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.buffer.flush()
-
-
-def _exit_code(exc: Exception) -> int:
-    """The documented exit code of an error (3: no runner, as RunnerUnavailableError)."""
-    from gpu_runner.runners import RunnerUnavailable
-
-    if isinstance(exc, AutograderError):
-        return exc.exit_code
-    return RunnerUnavailableError.exit_code if isinstance(exc, RunnerUnavailable) else 1
-
-
-def _grade_one(
-    ctx: click.Context,
-    week: str,
-    *,
-    submission: Path,
-    student: str,
-    as_json: bool,
-    runner: str | None,
-    executor: str | None,
-    image: str | None,
-    gpus: str | None,
-    jobs_per_gpu: int,
-    submitted_at: datetime | None,
-) -> None:
-    """`grade --submission`: with --json, stdout is one JSON object whatever happens."""
-    from autograder.grading import error_result, grade_single
-    from autograder.submissions import read_given
-
-    language = "ko"
-    try:
-        course = _course(ctx)
-        language = course.config.language
-        runner_obj = _runner_for(
-            course, week, runner, executor, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
-        )
-        files, problems = read_given(submission, lang=language)
-        result = grade_single(
-            course,
-            week,
-            login=student,
-            files=files,
-            runner=runner_obj,
-            submitted_at=submitted_at,
-            problems=problems,
-        )
-    except Exception as exc:
-        if not as_json:
-            raise
-        result = error_result(None, week=week, login=student, exc=exc, language=language)
-        _print_json(result.to_dict())
-        sys.exit(_exit_code(exc))
-    if as_json:
-        _print_json(result.to_dict())
-    else:
-        from autograder.feedback import to_markdown
-
-        click.echo(
-            to_markdown(result, language=course.config.language, title=course.week(week).title)
-        )
-    sys.exit(1 if result.status == "error" else 0)
-
-
-# -- feedback --------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("week")
-@click.option("--post", is_flag=True, help="Also post each as an issue in the student's repo.")
-@click.option(
-    "--language", type=click.Choice(["ko", "en"]), help="Override course.toml's language."
-)
-@click.pass_context
-def feedback(ctx: click.Context, week: str, post: bool, language: str | None) -> None:
-    """Render feedback (Markdown) for every graded submission of WEEK."""
-    from autograder.feedback import write_feedback
-
-    course = _course(ctx)
-    paths = write_feedback(course, week, language=language)
-    console.print(f"wrote {len(paths)} feedback files to {course.feedback_dir / week}")
-    if post:
-        from autograder.github import post_feedback
-
-        console.print(str(post_feedback(course=course, week=week)))
-
-
-# -- demo ------------------------------------------------------------------------
-
-
-@cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("autograder-demo"),
-    show_default=True,
-    help="Where to put the demo course.",
-)
-@click.option(
-    "--runner", type=click.Choice(["auto", "process", "docker"]), default="auto", show_default=True
-)
-@click.option(
-    "--language", type=click.Choice(["ko", "en"]), default=None, help="Feedback language."
-)
-def demo(out: Path, runner: str, language: str | None) -> None:
-    """Run the whole job offline on the bundled sample classroom.
-
-    Copies the sample course to --out, releases it, collects the sample
-    submissions from local folders, grades them (Docker when a daemon and the
-    grading image are there, else the process runner), writes feedback and
-    prints a summary. No network, no token.
-    """
-    from autograder.demo import run_demo
-
-    report = run_demo(out=out, runner=runner, language=language, console=console)
-    console.print(_summary(report.graded + report.errors, len(report.skipped), report.wall_s))
-    console.print(f"feedback: {out / '.autograder' / 'feedback'}")
-
-
-def _register_optional() -> None:
-    """Commands of optional parts, registered when their modules are present."""
-    import importlib
-
-    for module in (
-        "autograder.commands.github",
-        "autograder.commands.image",
-        "autograder.commands.manual",
-        "autograder.commands.report",
-        "autograder.commands.serve",
-        "autograder.commands.similarity",
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        for command in getattr(mod, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-_register_optional()
 
 
 def main() -> None:

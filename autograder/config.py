@@ -106,8 +106,10 @@ class CourseConfig(_Model):
     roster: str | None = Field(
         None, description="CSV roster: login (required),student_id,name,section,email"
     )
-    runner: Literal["process", "docker"] = Field(
-        "docker", description="default runner; `process` is for trusted code only"
+    runner: str = Field(
+        "docker",
+        description="default runner, a registered backend (docs/runners.md): `docker`, "
+        "`process` (trusted code only) or a plugin's",
     )
     executor: Literal["local", "ray"] = Field("local", description="where jobs run")
     ray: RaySettings = Field(default_factory=RaySettings)
@@ -119,6 +121,15 @@ class CourseConfig(_Model):
     repo_prefix: dict[str, str] = Field(
         default_factory=dict, description="week -> repo prefix; default: the week's name"
     )
+
+    @field_validator("runner")
+    @classmethod
+    def _registered_runner(cls, value: str) -> str:
+        from gpu_runner.runners.registry import runner_names
+
+        if value not in runner_names():
+            raise ValueError(f"unknown runner {value!r}; registered: {', '.join(runner_names())}")
+        return value
 
 
 class ModelRequirements(_Model):

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder import api
 from autograder.course import Course
-from autograder.feedback import write_feedback
-from autograder.grading import BatchReport, grade_week
-from autograder.nbgrader_adapter import release_week
-from autograder.submissions import collect_local
-from gpu_runner.runners import ProcessRunner, Runner, RunnerUnavailable, get_runner
+from autograder.errors import RunnerUnavailableError
+from autograder.grading import BatchReport
+from autograder.runner_factory import RunnerOverrides, build_runner
+from gpu_runner.runners import Runner
 
 
 def bundled_course() -> Path:
@@ -24,20 +24,20 @@ def bundled_course() -> Path:
     raise FileNotFoundError("the bundled demo course is missing from this installation")
 
 
-def pick_runner(choice: str, image: str, console: Console) -> Runner:
-    if choice == "process":
-        return ProcessRunner()
+def pick_runner(choice: str, course: Course, week: str, console: Console) -> Runner:
+    """`choice` (``process``, ``docker``), or ``auto``: Docker when it works here, else process."""
+    if choice != "auto":
+        return build_runner(course, RunnerOverrides(runner=choice), week=week)
     try:
-        runner = get_runner("docker", image=image)
+        runner = build_runner(course, RunnerOverrides(runner="docker"), week=week)
         runner.prepare()
         return runner
-    except (RunnerUnavailable, ImportError, ModuleNotFoundError) as exc:
-        if choice == "docker":
-            raise
+    except RunnerUnavailableError as exc:
         console.print(
-            f"[yellow]Docker not available ({exc}); using the process runner (trusted demo code only)[/yellow]"
+            f"[yellow]Docker not available ({exc}); using the process runner "
+            "(trusted demo code only)[/yellow]"
         )
-        return ProcessRunner()
+        return build_runner(course, RunnerOverrides(runner="process"), week=week)
 
 
 def run_demo(
@@ -51,15 +51,13 @@ def run_demo(
     report = BatchReport()
     for week in course.week_names():
         console.print(f"[bold]release[/bold] {week}")
-        release_week(course, week)
+        api.release(course=course, weeks=[week])
         console.print(f"[bold]collect[/bold] {week} from submissions/")
-        collect_local(course, week, out / "submissions")
+        api.collect(course=course, week=week, source=out / "submissions")
         console.print(f"[bold]grade[/bold] {week}")
-        chosen = pick_runner(
-            runner, course.week(week).resources.image or course.config.image, console
-        )
-        week_report = grade_week(course, week, runner=chosen)
-        write_feedback(course, week, language=language)
+        chosen = pick_runner(runner, course, week, console)
+        week_report = api.grade(course=course, week=week, runner=chosen)
+        api.feedback(course=course, week=week, language=language)
         report.graded += week_report.graded
         report.errors += week_report.errors
         report.skipped += week_report.skipped

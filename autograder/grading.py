@@ -118,9 +118,13 @@ def error_result(
     exc: BaseException,
     language: str,
     digest: str = "",
+    log_traceback: bool = True,
 ) -> SubmissionResult:
-    """Our fault, never the student's: status "error", the error named for the instructor."""
-    log.exception("grading %s/%s failed", week, login, exc_info=exc)
+    """Our fault, never the student's: status "error", the error named for the instructor.
+
+    `log_traceback` False: the caller reports the error itself (a known runner fault)."""
+    if log_traceback:
+        log.exception("grading %s/%s failed", week, login, exc_info=exc)
     return SubmissionResult(
         assignment=week,
         student=login,

@@ -22,7 +22,7 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from autograder.course import Course, Week
-from autograder.errors import ReleaseError, StaleReleaseError
+from autograder.errors import ReleaseError
 from autograder.nbgrader_db import prime_nbgrader_db
 
 log = logging.getLogger(__name__)
@@ -176,15 +176,6 @@ def check_releases(course: Course, weeks: list[str] | None = None) -> dict[str, 
     return stale
 
 
-def require_fresh_releases(course: Course, weeks: list[str] | None = None) -> None:
-    stale = check_releases(course, weeks)
-    if stale:
-        lines = [f"{w}: {', '.join(p[:5])}" for w, p in stale.items()]
-        raise StaleReleaseError(
-            "stale releases (run `autograder release WEEK`):\n" + "\n".join(lines)
-        )
-
-
 def source_version(week: Week) -> str:
     """Hash of everything in the week's source folder: the assignment version."""
     digest = hashlib.sha256()
@@ -216,26 +207,24 @@ def sync_gradebook_source(course: Course, week: Week) -> None:
 
 @dataclass
 class SanitizeReport:
-    restored: list[str] = field(default_factory=list)
+    """What sanitize changed that the student should hear of (restored locked cells
+    are found by checksum in `autograder.pipeline.prepare`)."""
+
     readded: list[str] = field(default_factory=list)
 
 
 def _overwrite_cells_class() -> Any:
     from nbgrader.preprocessors import OverwriteCells
 
-    class RecordingOverwriteCells(OverwriteCells):  # type: ignore[misc]
-        """nbgrader's OverwriteCells, recording what it restored.
+    class SharedGradebookOverwriteCells(OverwriteCells):  # type: ignore[misc]
+        """nbgrader's OverwriteCells, reading through one shared Gradebook.
 
         With `shared_gradebook` set it reads the source cells through that one
         Gradebook (one engine, warm statement cache) instead of opening a new
         one per notebook; its ``close`` only drops this thread's session.
         """
 
-        report: SanitizeReport
         shared_gradebook: Any = None
-
-        def report_change(self, name: str, attr: str, old: Any, new: Any) -> None:
-            self.report.restored.append(f"{name}:{attr}")
 
         def preprocess(self, nb: NotebookNode, resources: Any) -> Any:
             if self.shared_gradebook is None:
@@ -251,7 +240,7 @@ def _overwrite_cells_class() -> Any:
                     nb, resources = self.add_missing_task_cells(nb, resources)
             return nb, resources
 
-    return RecordingOverwriteCells
+    return SharedGradebookOverwriteCells
 
 
 @contextmanager
@@ -298,7 +287,6 @@ def sanitize_notebook(
         "nbgrader": {"notebook": notebook_id, "assignment": week, "db_url": course.db_url}
     }
     overwrite = _overwrite_cells_class()(add_missing_cells=True)
-    overwrite.report = SanitizeReport()
     overwrite.shared_gradebook = gradebook
     before = {
         c.metadata.get("nbgrader", {}).get("grade_id")

@@ -34,9 +34,9 @@ class CellStatus(StrEnum):
 class RunStatus(StrEnum):
     """How the whole run ended.
 
-    COMPLETED, TIMEOUT, KERNEL_DIED, MEMORY and OUTPUT_LIMIT are the student's
-    outcome (the notebook is scored as far as it got); INFRA_ERROR is ours and
-    must never be charged to the student.
+    COMPLETED, TIMEOUT, KERNEL_DIED and MEMORY are the student's outcome (the
+    notebook is scored as far as it got; output past the cap is truncated, not a
+    status of its own); INFRA_ERROR is ours and must never be charged to the student.
     """
 
     COMPLETED = "completed"

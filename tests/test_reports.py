@@ -490,7 +490,7 @@ def test_report_command_and_usage_errors(graded: Course) -> None:
     out = _cli(graded, "report", WEEK, "--language", "en", "--no-feedback-html")
     assert "report.html" in out and "score_distribution.png" in out and "feedback pages" not in out
     result = CliRunner().invoke(cli, ["--course", str(graded.root), "report"])
-    assert result.exit_code == 2 and "--course" in result.output
+    assert result.exit_code == 2 and "--all-weeks" in result.output
     result = CliRunner().invoke(cli, ["--course", str(graded.root), "report", "nosuchweek"])
     assert result.exit_code != 0 and "nosuchweek" in result.output
 

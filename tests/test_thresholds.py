@@ -24,7 +24,6 @@ from autograder.thresholds import (
     METRICS,
     InvalidPrediction,
     check_threshold,
-    format_line,
     points_for,
     read_artifact,
     score_threshold,
@@ -410,23 +409,18 @@ def test_feedback_lines(tmp_path: Path) -> None:
     y = np.array([1] * 962 + [0] * 38)
     th = threshold("accuracy", floor=0.9, target=0.95)
     out = score(th, week(tmp_path, y=y), np.ones(1000, int))
-    assert format_line(out) == "당신의 모델: 0.962 — 목표 0.95 ✓ (3.0/3.0점)"
-    assert format_line(out, "en") == "your model: 0.962 — target 0.95 ✓ (3.0/3.0 points)"
+    assert (out.value, out.points, out.reached) == (pytest.approx(0.962), 3.0, True)
     assert out.message == "목표를 달성했습니다"
     partial = score(th, tmp_path, np.r_[np.ones(887, int), np.zeros(113, int)])
     assert partial.value == pytest.approx(0.925) and partial.points == 1.5
-    assert format_line(partial) == (
-        "당신의 모델: 0.925 — 목표 0.95 ✗ (1.5/3.0점) · 최저 기준(0.9)은 넘었지만 목표(0.95)에는 못 미칩니다"
-    )
+    assert partial.message == "최저 기준(0.9)은 넘었지만 목표(0.95)에는 못 미칩니다"
     missing = score(th, tmp_path, np.ones(999, int), language="en")
-    assert format_line(missing, "en") == (
-        "your model: no result — target 0.95 ✗ (0.0/3.0 points) · "
-        "the predictions should have 1000 rows but have 999"
-    )
+    assert missing.value is None and missing.points == 0.0
+    assert missing.message == "the predictions should have 1000 rows but have 999"
     lower = score(
         threshold("rmse", floor=0.85, target=0.78), week(tmp_path, y=np.zeros(4)), np.full(4, 0.75)
     )
-    assert format_line(lower) == "당신의 모델: 0.750 — 목표 ≤ 0.78 ✓ (3.0/3.0점)"
+    assert (lower.value, lower.direction, lower.reached) == (pytest.approx(0.75), "lower", True)
 
 
 def test_to_dict_carries_the_contract_keys(tmp_path: Path) -> None:

@@ -1,9 +1,8 @@
 """CLI commands of the GitHub side: ``publish``, ``provision``, ``run``.
 
-The core's ``collect WEEK`` (without ``--from``) and ``feedback WEEK --post`` call
-`autograder.github.collect_week` / `post_feedback` and may print with the
-``echo_*`` helpers below. Every command takes the `Course` from ``ctx.obj``.
-Exit codes: 0 ok, 1 some students failed (see the summary), 2 bad usage/config.
+``run`` calls `autograder.api.run` (collect -> grade -> feedback -> post).
+Exit codes: 0 ok, 1 some students failed (see the summary), 2 bad usage/config,
+3 runner unavailable.
 """
 
 from __future__ import annotations
@@ -12,23 +11,9 @@ from pathlib import Path
 
 import click
 
-from autograder.commands import course_of
-from autograder.github import (
-    CollectReport,
-    PostReport,
-    provision_week,
-    publish_week,
-    run_week,
-)
-
-
-def echo_collect_report(report: CollectReport) -> None:
-    click.echo(str(report))
-
-
-def echo_post_report(report: PostReport) -> None:
-    click.echo(str(report))
-
+from autograder import api
+from autograder.commands import course_of, executor_option, overrides, runner_option
+from autograder.github import provision_week, publish_week
 
 _course = course_of
 
@@ -67,15 +52,6 @@ def provision(ctx: click.Context, week: str, roster: Path, cutoff: bool, restore
         ctx.exit(1)
 
 
-def _sibling(ctx: click.Context, name: str) -> click.Command:
-    root = ctx.find_root()
-    group = root.command
-    command = group.get_command(root, name) if isinstance(group, click.Group) else None
-    if command is None:
-        raise click.UsageError(f"`{name}` command is not available")
-    return command
-
-
 @click.command("run")
 @click.argument("week")
 @click.option(
@@ -84,21 +60,28 @@ def _sibling(ctx: click.Context, name: str) -> click.Command:
     default=None,
     help="roster CSV (default: course.toml's roster)",
 )
+@runner_option()
+@executor_option
 @click.pass_context
-def run(ctx: click.Context, week: str, roster: Path | None) -> None:
-    """Collect, grade, render and post feedback for WEEK; safe to run again."""
-    course = _course(ctx)
-    report = run_week(
-        course=course,
+def run(
+    ctx: click.Context,
+    week: str,
+    roster: Path | None,
+    runner: str | None,
+    executor: str | None,
+) -> None:
+    """Collect, grade, render and post feedback for WEEK; safe to run again.
+
+    Stops before posting when a submission hit an infrastructure error.
+    """
+    report = api.run(
+        course=_course(ctx),
         week=week,
         roster=roster,
-        grade=lambda: ctx.invoke(_sibling(ctx, "grade"), week=week),
-        render=lambda: ctx.invoke(_sibling(ctx, "feedback"), week=week),
+        runner=overrides(runner=runner, executor=executor),
     )
-    echo_collect_report(report.collect)
-    echo_post_report(report.post)
+    click.echo(str(report.collect))
+    click.echo(f"graded {len(report.grade.graded)}, unchanged {len(report.grade.skipped)}")
+    click.echo(str(report.post))
     if not report.ok:
         ctx.exit(1)
-
-
-COMMANDS = (publish, provision, run)

@@ -261,6 +261,4 @@ def status() -> None:
         )
 
 
-COMMANDS = [image]
-
-__all__ = ["COMMANDS", "ImagePlan", "build_image", "image_plan", "image_states", "inputs_hash"]
+__all__ = ["ImagePlan", "build_image", "image_plan", "image_states", "inputs_hash"]

@@ -100,6 +100,3 @@ def manual(
         ]
     count = set_hand_grades(course, week=week, entries=entries)
     click.echo(f"entered {count} hand grades for {week}")
-
-
-COMMANDS = [formgrader, manual]

@@ -6,11 +6,14 @@ Exit codes: 0 ok, 2 bad usage (click), the `AutograderError` codes otherwise.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 
+from autograder import api
 from autograder.commands import course_of
 
 LANGUAGE = click.option(
@@ -21,19 +24,31 @@ LANGUAGE = click.option(
 _course = course_of
 
 
+def all_weeks_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--all-weeks``, and its old spelling ``--course`` kept as a hidden alias.
+
+    The old name clashed with the root ``autograder --course DIR``; both still
+    parse (``autograder --course DIR export --course`` too), only the new is shown.
+    """
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--course", "all_weeks_alias", is_flag=True, hidden=True)(f)
+        return click.option("--all-weeks", "all_weeks", is_flag=True, help=help_text)(f)
+
+    return decorate
+
+
 def _weeks(week: str | None, all_weeks: bool) -> str | None:
     if all_weeks and week:
-        raise click.UsageError("give WEEK or --course, not both")
+        raise click.UsageError("give WEEK or --all-weeks, not both")
     if not all_weeks and not week:
-        raise click.UsageError("give WEEK, or --course for the whole course")
+        raise click.UsageError("give WEEK, or --all-weeks for the whole course")
     return week
 
 
 @click.command("report")
 @click.argument("week", required=False)
-@click.option(
-    "--course", "all_weeks", is_flag=True, help="Every week on one page, plus the gradebook."
-)
+@all_weeks_option("Every week on one page, plus the gradebook.")
 @LANGUAGE
 @click.option("--leaderboard", is_flag=True, help="Add an anonymised leaderboard per threshold.")
 @click.option(
@@ -44,30 +59,24 @@ def report(
     ctx: click.Context,
     week: str | None,
     all_weeks: bool,
+    all_weeks_alias: bool,
     language: str | None,
     leaderboard: bool,
     no_feedback_html: bool,
 ) -> None:
-    """Write a self-contained HTML report with plots for WEEK (or --course).
+    """Write a self-contained HTML report with plots for WEEK (or --all-weeks).
 
     Files go to <workspace>/reports/WEEK/report.html with the plots as PNGs
     beside it (they are also embedded, so the HTML is one portable file), and
     per-student feedback pages to <workspace>/feedback/WEEK/<login>.html.
     """
-    from autograder.reports import write_course_report, write_week_report
-
-    course = _course(ctx)
-    chosen = _weeks(week, all_weeks)
-    if chosen is None:
-        files = write_course_report(course, language=language)
-    else:
-        files = write_week_report(
-            course,
-            chosen,
-            language=language,
-            leaderboard=leaderboard,
-            feedback=not no_feedback_html,
-        )
+    files = api.report(
+        course=_course(ctx),
+        week=_weeks(week, all_weeks or all_weeks_alias),
+        language=language,
+        leaderboard=leaderboard,
+        feedback_html=not no_feedback_html,
+    )
     click.echo(f"report: {files.html}")
     for path in files.plots:
         click.echo(f"plot:   {path}")
@@ -77,7 +86,7 @@ def report(
 
 @click.command("export")
 @click.argument("week", required=False)
-@click.option("--course", "all_weeks", is_flag=True, help="Whole-course gradebook for the LMS.")
+@all_weeks_option("Whole-course gradebook for the LMS.")
 @click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
 @click.option(
     "--output",
@@ -87,15 +96,19 @@ def report(
 )
 @click.pass_context
 def export(
-    ctx: click.Context, week: str | None, all_weeks: bool, fmt: str, output: Path | None
+    ctx: click.Context,
+    week: str | None,
+    all_weeks: bool,
+    all_weeks_alias: bool,
+    fmt: str,
+    output: Path | None,
 ) -> None:
-    """Export grades as CSV: nbgrader's columns plus ours (WEEK), or one row per student (--course)."""
-    from autograder.reports import export_course_csv, export_week_csv
+    """Export grades as CSV: nbgrader's columns plus ours (WEEK), or one row per student (--all-weeks)."""
     from autograder.reports.week_report import reports_dir
 
     course = _course(ctx)
-    chosen = _weeks(week, all_weeks)
-    text = export_course_csv(course) if chosen is None else export_week_csv(course, chosen)
+    chosen = _weeks(week, all_weeks or all_weeks_alias)
+    text = api.export(course=course, week=chosen)
     if output is not None and str(output) == "-":
         click.echo(text, nl=False)
         return
@@ -117,6 +130,3 @@ def status(ctx: click.Context, week: str, language: str | None) -> None:
     data = gather_week(course, week)
     console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(status_table(data, language=language or course.config.language))
-
-
-COMMANDS = [report, export, status]

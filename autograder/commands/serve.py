@@ -6,7 +6,8 @@ it says so and tries again with backoff, and webhooks are accepted and queued al
 the while. Pushes are graded several at once (``--jobs``, default: what the
 machine's cores and memory hold, or the Ray cluster's capacity) through one runner
 prepared for the server's life.
-Exit codes: 0 stopped with Ctrl-C · 2 bad usage or configuration (no secret, no org).
+Exit codes: 0 stopped with Ctrl-C · 2 bad usage or configuration (no secret, no org) ·
+3 runner unavailable (Ray cannot start).
 """
 
 from __future__ import annotations
@@ -14,47 +15,39 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from autograder.commands import course_of
-from autograder.course import Course
+from autograder.commands import course_of, executor_option, overrides, runner_option
 from autograder.errors import ConfigError
+
+if TYPE_CHECKING:
+    from autograder.course import Course
+    from autograder.runner_factory import RunnerOverrides
 
 _course = course_of
 
 
-def _start(  # type: ignore[no-untyped-def]
+def _start(
     course: Course,
-    runner: str | None,
-    executor: str | None,
+    runner: RunnerOverrides,
     jobs: int | None,
     debounce: float,
     max_wait: float,
-):
+) -> tuple[Any, Any]:
     """The app and its grader, built without a word to GitHub (nothing blocks here)."""
-    from autograder.cli import make_runner
     from autograder.continuous.app import build
     from autograder.continuous.grader import PushGrader
     from autograder.grading import default_jobs
+    from autograder.runner_factory import build_runner, pool_size
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    runner_obj = make_runner(runner or course.config.runner, course)
-    ray = executor == "ray" or (executor is None and course.config.executor == "ray")
-    weeks = [course.week(w).resources for w in course.week_names()]
-    if ray:
-        from gpu_runner.executors import wrap_executor
-
-        runner_obj = wrap_executor("ray", runner_obj, **course.config.ray.options())
+    runner_obj = build_runner(course, runner)
+    jobs = pool_size(course, runner_obj, jobs=jobs)
     if jobs is None:
-        if ray:
-            runner_obj.prepare()
-            res = weeks[0] if weeks else None
-            jobs = runner_obj.capacity(cpus=res.cpus if res else 1, gpus=res.gpus if res else 0)  # type: ignore[attr-defined]
-        else:
-            jobs = course.config.jobs or default_jobs(
-                max((r.memory_mb for r in weeks), default=2048)
-            )
+        weeks = [course.week(w).resources for w in course.week_names()]
+        jobs = course.config.jobs or default_jobs(max((r.memory_mb for r in weeks), default=2048))
     grader = PushGrader(course, runner_obj)
     grader.prepare_in_background()
     app = build(course, grade=grader, debounce_s=debounce, max_wait_s=max_wait, workers=jobs)
@@ -62,14 +55,6 @@ def _start(  # type: ignore[no-untyped-def]
     return app, grader
 
 
-_runner = click.option(
-    "--runner",
-    type=click.Choice(["process", "docker"]),
-    help="How jobs run (default: course.toml).",
-)
-_executor = click.option(
-    "--executor", type=click.Choice(["local", "ray"]), help="Where jobs run (default: course.toml)."
-)
 _jobs = click.option(
     "--jobs",
     "-j",
@@ -95,8 +80,8 @@ _max_wait = click.option(
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@_runner
-@_executor
+@runner_option()
+@executor_option
 @_jobs
 @_debounce
 @_max_wait
@@ -124,7 +109,9 @@ def serve(
     if not secret:
         raise ConfigError(f"set {SECRET_ENV} to the webhook's secret")
     course = _course(ctx)
-    app, grader = _start(course, runner, executor, jobs, debounce, max_wait)
+    app, grader = _start(
+        course, overrides(runner=runner, executor=executor), jobs, debounce, max_wait
+    )
     server = WebhookServer(intake=app.intake, secret=secret, host=host, port=port)
     click.echo(f"listening on {server.url}", err=True)
     app.start_reconcile()
@@ -147,8 +134,8 @@ def serve(
     show_default=True,
     help="Seconds between polls (idle polls are 304s: no rate limit spent).",
 )
-@_runner
-@_executor
+@runner_option()
+@executor_option
 @_jobs
 @_debounce
 @_max_wait
@@ -164,7 +151,9 @@ def watch(
 ) -> None:
     """Poll GitHub for pushes (for graders GitHub cannot reach) and grade each push."""
     course = _course(ctx)
-    app, grader = _start(course, runner, executor, jobs, debounce, max_wait)
+    app, grader = _start(
+        course, overrides(runner=runner, executor=executor), jobs, debounce, max_wait
+    )
     app.start_reconcile()
     app.start_worker()
     stop = threading.Event()
@@ -184,6 +173,3 @@ def watch(
     finally:
         app.stop_worker(timeout=5)
         grader.close()
-
-
-COMMANDS = [serve, watch]

@@ -138,6 +138,3 @@ def similarity(
         )
     Console(width=None if sys.stdout.isatty() else 160).print(table)
     console.print(label(lang, "written", path=out))
-
-
-COMMANDS = [similarity]

@@ -1,8 +1,8 @@
 """`run WEEK`: collect -> grade -> feedback -> post, each stage resumable.
 
-Grading and rendering belong to the core; they are passed in as callables (the CLI
-hands in the core's `grade` and `feedback` commands), so this module only orders
-the stages and stops before posting when grading failed outright.
+Grading and rendering belong to the core; they are passed in as callables
+(`autograder.api.run` hands in its `grade` and `feedback`), so this module only
+orders the stages; a stage that raises stops the run before posting.
 """
 
 from __future__ import annotations

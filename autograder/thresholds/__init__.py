@@ -2,15 +2,14 @@
 
 The clean evaluator returns predictions (an ``.npy`` array per threshold); the
 hidden labels and evaluator assets stay here. `score_threshold` turns one
-artifact into a `autograder.results.MetricResult` (the contract's ``metrics`` entry) and
-`format_line` into the feedback line.
+artifact into a `autograder.results.MetricResult` (the contract's ``metrics`` entry); the
+feedback renders it (`autograder.feedback`).
 """
 
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact, validate
 from autograder.thresholds.metrics import METRICS, get_metric
 from autograder.thresholds.scoring import (
     check_threshold,
-    format_line,
     load_reference,
     points_for,
     score_threshold,
@@ -20,7 +19,6 @@ __all__ = [
     "METRICS",
     "InvalidPrediction",
     "check_threshold",
-    "format_line",
     "get_metric",
     "load_reference",
     "points_for",

@@ -128,27 +128,6 @@ def score_threshold(
     )
 
 
-def format_line(outcome: MetricResult, language: str = "ko") -> str:
-    """The feedback line, e.g. ``당신의 모델: 0.962 — 목표 0.95 ✓ (3.0/3.0점)``.
-
-    When points are missing, the reason (the outcome's message) follows after " · ".
-    """
-    value = say("no_value", language) if outcome.value is None else f"{outcome.value:.3f}"
-    target = f"{outcome.target:g}" if outcome.direction == "higher" else f"≤ {outcome.target:g}"
-    line = say(
-        "line",
-        language,
-        value=value,
-        target=target,
-        mark="✓" if outcome.reached else "✗",
-        points=_points_text(outcome.points),
-        max_points=_points_text(outcome.max_points),
-    )
-    if outcome.points < outcome.max_points and outcome.message:
-        line += f" · {outcome.message}"
-    return line
-
-
 def _evaluate(
     metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes, language: str
 ) -> MetricValue:
@@ -200,8 +179,3 @@ def _summary(value: float | None, threshold: Threshold, direction: str, language
             "partial", language, floor=f"{threshold.floor:g}", target=f"{threshold.target:g}"
         )
     return say("below_floor", language, floor=f"{threshold.floor:g}")
-
-
-def _points_text(points: float) -> str:
-    text = f"{points:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text

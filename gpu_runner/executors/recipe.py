@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from gpu_runner.runners import RUNNERS, Runner, get_runner
+from gpu_runner.runners import Runner, get_runner
+from gpu_runner.runners.registry import name_of
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,7 @@ def recipe_of(runner: Runner | RunnerRecipe) -> RunnerRecipe:
         if isinstance(made, RunnerRecipe):
             return made
     cls = type(runner)
-    path = f"{cls.__module__}:{cls.__qualname__}"
-    name = next((n for n, p in RUNNERS.items() if p == path), path)
+    name = name_of(cls) or f"{cls.__module__}:{cls.__qualname__}"
     options: dict[str, Any] = {}
     for param in inspect.signature(cls.__init__).parameters.values():
         if param.kind is not inspect.Parameter.KEYWORD_ONLY or not hasattr(runner, param.name):

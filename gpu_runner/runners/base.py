@@ -30,6 +30,10 @@ class Runner(ABC):
 
     ``expect(n)`` (optional, after ``prepare``) says how many jobs a batch will
     still send, so a runner that starts sandboxes ahead starts no more than that.
+
+    A backend takes keyword-only options in ``__init__`` (so a Ray node can
+    rebuild it, `gpu_runner.executors.recipe`) and is registered as an entry
+    point of the ``gpu_runner.runners`` group (docs/runners.md).
     """
 
     #: short name used in results and on the command line

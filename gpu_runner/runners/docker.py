@@ -10,14 +10,13 @@ exist at once is capped by memory, cores and GPUs (`warm_limit`).
 The job's files go in with ``put_archive`` and the result comes out with
 ``get_archive`` (no bind mounts), so the daemon may be remote (``DOCKER_HOST``).
 What the container is allowed to do is decided by `gpu_runner.spec`; this
-module only translates that spec, moves files, enforces the wall clock and
-cleans up. Every container is labelled with its job and its owner process and
-removed (with its volume) whatever happens; `prepare` removes the leftovers of
-an owner that died (a coordinator killed with SIGKILL).
-
-Outcomes: the executor's result.json when there is one; otherwise a wall-clock
-kill is a TIMEOUT, an OOM kill is MEMORY, and anything else is an
-``infra_error`` (ours, never the student's).
+module holds the runner's lifecycle (prepare, the warm pool, one job from lease
+to removal). Apart: the daemon side (`docker_daemon`: connect, image checks,
+listing and removing containers; `prepare` removes the leftovers of an owner
+that died, a coordinator killed with SIGKILL), what crosses into a container
+(`containers`), and the end of a job (`docker_outcome`: the wall clock, the
+outcome). Every container is labelled with its job and its owner process and
+removed (with its volume) whatever happens.
 """
 
 from __future__ import annotations
@@ -31,19 +30,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import requests
-from docker import DockerClient, from_env  # type: ignore[attr-defined]
+from docker import DockerClient  # type: ignore[attr-defined]
 
 # docker: the SDK. (The repo's docker/ folder looks like a namespace package to ruff and
 # mypy run from the repo root, hence the ignores; at runtime the installed SDK wins.)
 from docker.errors import (  # type: ignore[import-not-found]
-    APIError,
     DockerException,
-    ImageNotFound,
-    NotFound,
 )
 
 from gpu_runner.gpus import GpuLease, GpuRequestError, GpuSlots, detect_gpus, parse_devices
-from gpu_runner.job import Job, Resources, RunOutput, RunStatus, infra_error
+from gpu_runner.job import Job, Resources, RunOutput, infra_error
 from gpu_runner.runners.base import Runner, RunnerUnavailable
 from gpu_runner.runners.containers import (
     create_kwargs,
@@ -54,29 +50,29 @@ from gpu_runner.runners.containers import (
     read_tar_file,
     skeleton_archive,
 )
+from gpu_runner.runners.docker_daemon import (
+    DEFAULT_IMAGE,
+    connect,
+    image_problem,
+    list_containers,
+    remove_container,
+    remove_leftovers,
+)
+from gpu_runner.runners.docker_outcome import read_outcome, wait_or_kill
 from gpu_runner.runners.warm_pool import WarmPool, machine_limits, warm_limit
 from gpu_runner.spec import (
     JOB_DIR,
     JOB_LABEL,
-    OWNER_LABEL,
-    OWNER_START_LABEL,
     PYTHON,
-    RESULTS_DIR,
-    RUNNER_HASH_LABEL,
-    RUNNER_LABEL,
     ContainerSpec,
     SandboxShape,
     container_spec,
-    runner_sources_hash,
     sandbox_spec,
 )
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IMAGE = "autograder-grading:latest"
 KILL_GRACE_S = 30.0
-RESULT_LIMIT_BYTES = 512 * 2**20
-BUILD_HINT = "build it with `autograder image build` (see docker/README.md)"
 
 
 @dataclass(frozen=True)
@@ -178,17 +174,7 @@ class DockerRunner(Runner):
         return self._slots
 
     def _connect(self) -> DockerClient:
-        where = self.base_url or os.environ.get("DOCKER_HOST") or "the default socket"
-        try:
-            client = DockerClient(base_url=self.base_url) if self.base_url else from_env()
-            client.ping()
-        except (DockerException, requests.RequestException, OSError) as exc:
-            raise RunnerUnavailable(
-                f"no Docker daemon answers at {where} ({type(exc).__name__}: {exc}). "
-                "Start it (e.g. `.ci/docker-engine.sh`), set DOCKER_HOST, or use "
-                "`--runner process` for trusted code only."
-            ) from exc
-        return client
+        return connect(self.base_url)
 
     def prepare(self) -> None:
         """Daemon and default image present and fresh; leftovers of dead owners removed."""
@@ -219,61 +205,20 @@ class DockerRunner(Runner):
             self._prepared = False
 
     def cleanup_leftovers(self) -> list[str]:
-        """Remove containers (and volumes) whose owner process is gone; their ids.
-
-        Other graders share the daemon: a container may vanish, or be in removal by
-        another grader, at any moment between listing and removing. Listing is sparse
-        (one request, no per-container inspect that could miss), and a container that
-        is gone (404) or already being removed (409) is simply not ours to remove.
-        """
-        removed = []
-        try:
-            listed = self.client.containers.list(
-                all=True, sparse=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
-            )
-        except NotFound:  # the daemon lost a container while listing: try once more
-            listed = self.client.containers.list(
-                all=True, sparse=True, filters={"label": f"{RUNNER_LABEL}={self.name}"}
-            )
-        for container in listed:
-            labels = container.attrs.get("Labels") or {}
-            owner = labels.get(OWNER_LABEL, "")
-            if owner_alive(owner, labels.get(OWNER_START_LABEL, ""), self.hostname):
-                continue
-            if _remove_quietly(container):
-                removed.append(container.id)
-                log.info("removed leftover container %s of %s", container.short_id, owner)
-        return removed
+        """Remove containers (and volumes) whose owner process is gone; their ids."""
+        return remove_leftovers(self.client, runner=self.name, hostname=self.hostname)
 
     def containers(self, job_id: str | None = None, *, owner: str | None = None) -> list[Any]:
         """This runner's containers on the daemon (all owners), of one slot or one owner."""
-        labels = [f"{RUNNER_LABEL}={self.name}"]
-        if job_id:
-            labels.append(f"{JOB_LABEL}={job_id}")
-        if owner:
-            labels.append(f"{OWNER_LABEL}={owner}")
-        return list(self.client.containers.list(all=True, sparse=True, filters={"label": labels}))
+        return list_containers(self.client, runner=self.name, job_id=job_id, owner=owner)
 
     def _image_problem(self, image: str) -> str | None:
         """Why `image` cannot be used (missing, stale), or None; cached per image."""
-        if image in self._checked_images:
-            return self._checked_images[image]
-        problem: str | None = None
-        try:
-            labels = self.client.images.get(image).labels or {}
-        except ImageNotFound:
-            problem = f"the grading image {image!r} is missing: {BUILD_HINT}"
-        else:
-            built = labels.get(RUNNER_HASH_LABEL)
-            current = runner_sources_hash()
-            if built and built != current and not self.allow_stale_image:
-                problem = (
-                    f"the grading image {image!r} is stale: it was built from other "
-                    f"gpu_runner sources (image {built[:12]}, here {current[:12]}); "
-                    f"rebuild it: {BUILD_HINT}"
-                )
-        self._checked_images[image] = problem
-        return problem
+        if image not in self._checked_images:
+            self._checked_images[image] = image_problem(
+                self.client, image, allow_stale=self.allow_stale_image
+            )
+        return self._checked_images[image]
 
     # -- one job ----------------------------------------------------------------
 
@@ -460,98 +405,13 @@ class DockerRunner(Runner):
         return self._outcome(job, container, state, timed_out=timed_out)
 
     def _wait(self, container: Any, limit: float) -> bool:
-        """Wait for the container to exit; kill it at `limit` seconds. True if killed."""
-        deadline = time.monotonic() + limit
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                container.wait(timeout=max(1.0, remaining))
-                return False
-            except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
-                if deadline - time.monotonic() > 1.0:
-                    raise  # not our timeout: the daemon went away
-        try:
-            container.kill()
-        except NotFound:
-            pass
-        except DockerException as exc:  # already exited between wait and kill
-            log.debug("kill after timeout: %s", exc)
-        container.wait(timeout=60)
-        return True
+        return wait_or_kill(container, limit)
 
     def _outcome(self, job: Job, container: Any, state: dict, *, timed_out: bool) -> RunOutput:
-        oom = bool(state.get("OOMKilled"))
-        memory = f"memory limit exceeded ({job.resources.memory_mb} MB): the sandbox was killed"
-        try:
-            bits, stat = container.get_archive(f"{RESULTS_DIR}/result.json")
-            if int(stat.get("size", 0)) > RESULT_LIMIT_BYTES:
-                return infra_error(job.job_id, "the executor's result is too large", self.name)
-            raw = read_tar_file(bits, RESULT_LIMIT_BYTES)
-        except NotFound:
-            raw = None
-        if raw is not None:
-            output = RunOutput.from_json(raw)
-            if output.job_id != job.job_id:
-                return infra_error(job.job_id, "the result belongs to another job", self.name)
-            if oom and output.status in (RunStatus.KERNEL_DIED, RunStatus.MEMORY):
-                output = replace(output, status=RunStatus.MEMORY, message=memory)
-            return output
-        if timed_out:
-            return RunOutput(
-                job_id=job.job_id,
-                status=RunStatus.TIMEOUT,
-                message=f"the job ran longer than {job.total_timeout_s:.0f} s and was stopped",
-            )
-        if oom:
-            return RunOutput(job_id=job.job_id, status=RunStatus.MEMORY, message=memory)
-        try:
-            tail = container.logs(tail=40).decode("utf-8", "replace")[-2000:]
-        except DockerException:
-            tail = ""
-        return infra_error(
-            job.job_id,
-            f"the executor exited {state.get('ExitCode')} without a result: {tail}",
-            self.name,
-        )
+        return read_outcome(job, container, state, timed_out=timed_out, runner=self.name)
 
     def _remove(self, container: Any) -> None:
-        for attempt in range(3):
-            try:
-                container.remove(force=True, v=True)
-                return
-            except NotFound:
-                return
-            except APIError as exc:
-                if _gone_or_going(exc):
-                    return
-                if attempt == 2:
-                    log.warning("could not remove container %s: %s", container.short_id, exc)
-                time.sleep(0.5)
-            except DockerException as exc:
-                if attempt == 2:
-                    log.warning("could not remove container %s: %s", container.short_id, exc)
-                time.sleep(0.5)
-
-
-def _gone_or_going(exc: APIError) -> bool:
-    """404 (gone) or 409 (another client is removing it, or its volume is in use/gone)."""
-    return exc.status_code in (404, 409)
-
-
-def _remove_quietly(container: Any) -> bool:
-    """Remove a leftover container with its volume; False when it vanished under us."""
-    try:
-        container.remove(force=True, v=True)
-        return True
-    except NotFound:
-        return False
-    except APIError as exc:
-        if _gone_or_going(exc):
-            return False
-        log.warning("could not remove leftover container %s: %s", container.short_id, exc)
-        return False
+        remove_container(container)
 
 
 __all__ = [
