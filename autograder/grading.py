@@ -18,8 +18,8 @@ from datetime import datetime
 
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
-from autograder.i18n import t
 from autograder.manual.autograded import write_autograded
+from autograder.messages import render
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.evaluate import ScoredModel, evaluate_models
@@ -77,13 +77,13 @@ def score_run(
         return SubmissionResult(
             status="error",
             score=0.0,
-            problems=(t(lang, "infra_error", error=output.message[:300]),),
+            problems=(render("problem.infra_error", lang, error=output.message[:300]),),
             **common,  # type: ignore[arg-type]
         )
     tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [], lang)
     flags: list[str] = []
     if output.status in (RunStatus.KERNEL_DIED,):
-        flags.append(t(lang, "flag_kernel_died"))
+        flags.append(render("flag.kernel_died", lang))
     metrics, review = score_thresholds(ctx, scored or {})
     flags += review
     raw = sum(x.points for x in tests) + sum(m.points for m in metrics)
@@ -127,7 +127,9 @@ def error_result(
         status="error",
         score=0.0,
         max_score=ctx.max_score if ctx else 0.0,
-        problems=(t(language, "infra_error", error=f"{type(exc).__name__}: {exc}"[:300]),),
+        problems=(
+            render("problem.infra_error", language, error=f"{type(exc).__name__}: {exc}"[:300]),
+        ),
         content_hash=digest,
         assignment_version=ctx.version if ctx else "",
     )

@@ -18,8 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from autograder.course import LOGIN_NAME, Course
 from autograder.errors import ConfigError, SubmissionError
-from autograder.file_names import name_problem, read_regular, read_tree, shown_name
-from autograder.i18n import file_problem
+from autograder.file_names import name_problem, read_regular, read_tree, refused_file, shown_name
 from gpu_runner.textsafe import valid_text
 
 log = logging.getLogger(__name__)
@@ -139,7 +138,7 @@ def read_submission(folder: Path, *, lang: str = "en") -> tuple[dict[str, bytes]
     """The student's files of a stored submission (metadata excluded) and a problem for
     each file refused (bad name, symlink, special file, too large)."""
     tree = read_tree(folder, skip=frozenset(META_FILES))
-    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    problems = [refused_file(name, why).render(lang) for name, why in tree.refused]
     return tree.files, problems
 
 
@@ -163,7 +162,7 @@ def read_local_folder(
     """Files of a student's folder; bad names, symlinks, special and oversized files
     become problems."""
     tree = read_tree(folder, skip=frozenset(META_FILES), max_file_bytes=max_bytes)
-    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    problems = [refused_file(name, why).render(lang) for name, why in tree.refused]
     return tree.files, problems
 
 
@@ -174,7 +173,7 @@ def read_given(path: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[
     why = name_problem(path.name)
     data = read_regular(path, MAX_FILE_BYTES) if why is None else why
     if isinstance(data, str):
-        return {}, [file_problem(lang, shown_name(path.name), data)]
+        return {}, [refused_file(shown_name(path.name), data).render(lang)]
     return {path.name: data}, []
 
 

@@ -336,7 +336,7 @@ def test_rules_pass_and_training_evidence() -> None:
 
 
 def test_implausible_values_are_flagged_for_review() -> None:
-    from autograder.i18n import t
+    from autograder.messages import render
     from autograder.pipeline.score import implausible
 
     base = {
@@ -351,7 +351,7 @@ def test_implausible_values_are_flagged_for_review() -> None:
     assert implausible(lower, 0.1, "lower") and not implausible(lower, 0.3, "lower")
     unset = Threshold.model_validate({**base, "model": model})
     assert not implausible(unset, 1.0, "higher")
-    assert t("en", "flag_implausible", id="auc", value="1.0000", limit="0.999") == (
+    assert render("flag.implausible", "en", id="auc", value="1.0000", limit="0.999") == (
         "review: auc scored 1.0000, implausible for this data (beyond 0.999)"
     )
 

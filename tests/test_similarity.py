@@ -24,7 +24,7 @@ from autograder.course import Course
 from autograder.feedback import to_markdown
 from autograder.gradebook import GradebookStore
 from autograder.grading import grade_week
-from autograder.i18n import MESSAGES
+from autograder.messages import CATALOG
 from autograder.results import MetricResult, SubmissionResult
 from autograder.similarity import analyse_week, mark_pair
 from autograder.similarity.analysis import flag_results
@@ -36,7 +36,7 @@ from tests.conftest import REPO, filled
 from tests.similarity_class import make_class
 
 WEEK = "week02"
-FLAG_TEXTS = set(MESSAGES["flag_similarity"].values())
+FLAG_TEXTS = set(CATALOG["flag.similarity"].values())
 
 
 def _cells(*sources: str) -> list[CodeCell]:
@@ -359,10 +359,10 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
 
 
 def test_flags_are_replaced_not_stacked_and_other_flags_stay() -> None:
-    tamper = MESSAGES["flag_kernel_died"]["ko"]
+    tamper = CATALOG["flag.kernel_died"]["ko"]
     result = SubmissionResult("w", "amy", "graded", 1.0, 1.0, flags=(tamper,))
     (once,) = flag_results([result], {"amy"}, language="ko")
-    assert once.flags == (tamper, MESSAGES["flag_similarity"]["ko"])
+    assert once.flags == (tamper, CATALOG["flag.similarity"]["ko"])
     assert flag_results([once], {"amy"}, language="ko") == []  # unchanged: nothing to write
     (cleared,) = flag_results([once], set(), language="en")
     assert cleared.flags == (tamper,)

@@ -25,27 +25,13 @@ from autograder.github.outbox import DONE, ISSUE_DONE, Outbox, OutboxRow
 from autograder.github.renames import repo_by_id_or_name
 from autograder.github.retry import describe, transient_delay
 from autograder.github.store import RepoMap
+from autograder.messages import Labels
 from autograder.submissions import load_submission_meta
 
 log = logging.getLogger(__name__)
 
 LABEL = "autograder"
 MAX_BODY = 65000  # GitHub refuses issue bodies over 65,536 characters
-
-TEXT = {
-    "ko": {
-        "title": "[autograder] {week} 채점 결과",
-        "regraded": "재채점되어 위 피드백을 갱신했습니다.",
-        "score": "점수: {old} → {new}",
-        "truncated": "\n\n…(피드백이 너무 길어 잘렸습니다. 전체 내용은 담당 교수자에게 문의하세요.)",
-    },
-    "en": {
-        "title": "[autograder] {week} feedback",
-        "regraded": "Regraded: the feedback above has been updated.",
-        "score": "Score: {old} → {new}",
-        "truncated": "\n\n…(feedback truncated; ask the instructor for the full text.)",
-    },
-}
 
 
 def marker(week: str, login: str) -> str:
@@ -107,7 +93,7 @@ def enqueue_week(
     *, course: Course, client: GitHub, week: str, logins: list[str] | None = None
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Queue every rendered feedback file that differs from what was posted last."""
-    text = TEXT.get(course.config.language, TEXT["ko"])
+    text = Labels(course.config.language, "issue")
     box = Outbox(client.engine)
     folder = course.feedback_dir / week
     files = sorted(folder.glob("*.md")) if folder.is_dir() else []
@@ -129,18 +115,18 @@ def enqueue_week(
             skipped.append((login, "no repository known (collect first)"))
             continue
         if len(markdown) > MAX_BODY:
-            markdown = markdown[:MAX_BODY] + text["truncated"]
+            markdown = markdown[:MAX_BODY] + text("truncated")
         body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
         score = _score(course, week, login)
         old = box.last_posted_score(week, login)
-        lines = [text["regraded"]]
+        lines = [text("regraded")]
         if score is not None:
-            lines.append(text["score"].format(old=old or "-", new=score))
+            lines.append(text("score", old=old or "-", new=score))
         row = box.enqueue(
             week=week,
             login=login,
             repo=repo,
-            title=text["title"].format(week=week),
+            title=text("title", week=week),
             body=body,
             score=score,
             comment_for="\n\n".join(lines),

@@ -19,9 +19,10 @@ import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import InfrastructureError
+from autograder.messages import render
+from autograder.messages.executor import executor_error
 from autograder.pipeline.context import WeekContext
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact
-from autograder.thresholds.messages import executor_error, say
 from autograder.thresholds.requirements import check_requirements, describe
 from gpu_runner.evaluation import EvalRequest, EvalTask, Transform
 from gpu_runner.job import EXPORT_SUFFIX, ProbeRun, RunOutput
@@ -61,15 +62,19 @@ def latent_seed(ctx: WeekContext, threshold: Threshold) -> int:
 def _export_failure(threshold: Threshold, probe: ProbeRun | None, lang: str) -> str:
     variable = threshold.model.variable
     if probe is None or probe.error is None:
-        return say("no_artifact", lang)
+        return render("threshold.no_artifact", lang)
     text = probe.error
     for prefix, key in EXPORT_REFUSALS.items():
         if text.startswith(prefix):
             kind = text.removeprefix(prefix).lstrip(": ") or "?"
-            return say(key, lang, variable=variable, type=kind)
+            return render(f"threshold.{key}", lang, variable=variable, type=kind)
     if text.startswith("the exported model is too large"):
-        return say("export_too_large", lang, variable=variable, limit=threshold.model.max_mb)
-    return say("export_failed", lang, variable=variable, error=executor_error(text, lang))
+        return render(
+            "threshold.export_too_large", lang, variable=variable, limit=threshold.model.max_mb
+        )
+    return render(
+        "threshold.export_failed", lang, variable=variable, error=executor_error(text, lang)
+    )
 
 
 def _inputs(ctx: WeekContext, threshold: Threshold) -> list[np.ndarray]:
@@ -95,7 +100,9 @@ def _array_predictions(
         if array.ndim != 2 or array.shape[1] != x.shape[1]:
             shape = str(tuple(array.shape))
             return ScoredModel(
-                None, say("array_centres", lang, dim=x.shape[1], shape=shape), spec.variable
+                None,
+                render("threshold.array_centres", lang, dim=x.shape[1], shape=shape),
+                spec.variable,
             )
         d2 = ((x[:, None, :] - array[None, :, :].astype(np.float64)) ** 2).sum(axis=2)
         return ScoredModel(_npy(np.argmin(d2, axis=1).astype(np.int64)), None, spec.variable)
@@ -104,7 +111,9 @@ def _array_predictions(
     if array.ndim != len(index) or any(
         have < need for have, need in zip(array.shape, needed, strict=True)
     ):
-        message = say("array_table", lang, shape=str(tuple(array.shape)), needed=str(needed))
+        message = render(
+            "threshold.array_table", lang, shape=str(tuple(array.shape)), needed=str(needed)
+        )
         return ScoredModel(None, message, spec.variable)
     return ScoredModel(_npy(array[index]), None, spec.variable)
 
@@ -182,12 +191,16 @@ def evaluate_models(
             raise InfrastructureError(f"clean evaluator: {result.detail}")
         violation = check_requirements(spec, result.facts, lang) if result.facts else None
         if violation is not None:  # a broken rule explains more than a failed prediction
-            message = say("rule_failed", lang, rule=violation.rule, message=violation.message)
+            message = render(
+                "threshold.rule_failed", lang, rule=violation.rule, message=violation.message
+            )
             scored[threshold.id] = ScoredModel(None, message, what, violation.rule)
             continue
         if result.error:
             detail = result.detail[:200]
-            message = say(result.error, lang, variable=spec.variable, detail=detail)
+            message = render(
+                f"threshold.{result.error}", lang, variable=spec.variable, detail=detail
+            )
             scored[threshold.id] = ScoredModel(None, message, what)
             continue
         scored[threshold.id] = ScoredModel(result.predictions, None, what)

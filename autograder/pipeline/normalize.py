@@ -14,7 +14,7 @@ from __future__ import annotations
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.i18n import t
+from autograder.messages import render
 from gpu_runner.textsafe import display_text, valid_json
 
 INTERNAL_PREFIX = "autograder"
@@ -45,5 +45,5 @@ def normalize_notebook(
             removed += _strip(cell.get("metadata"))
     if removed:
         keys = ", ".join(sorted({display_text(k, 60) for k in removed}))
-        problems.append(t(lang, "problem_internal_metadata", notebook=name, keys=keys))
+        problems.append(render("problem.internal_metadata", lang, notebook=name, keys=keys))
     return clean

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.i18n import t
+from autograder.messages import render
 from autograder.nbgrader_adapter import sanitize_notebook
 from autograder.pipeline.context import WeekContext
 from autograder.pipeline.normalize import normalize_notebook
@@ -41,7 +41,7 @@ class Prepared:
 def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
     if len(data) > MAX_NOTEBOOK_BYTES:
         problems.append(
-            t(lang, "problem_notebook_too_large", notebook=name, size=len(data) // 2**20)
+            render("problem.notebook_too_large", lang, notebook=name, size=len(data) // 2**20)
         )
         return None
     try:
@@ -49,10 +49,12 @@ def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> Noteboo
         nbformat.validate(nb)
     except Exception as exc:  # any parse or schema failure is the student's
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
-        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error=error))
+        problems.append(render("problem.notebook_unreadable", lang, notebook=name, error=error))
         return None
     if not isinstance(nb.get("cells"), list):
-        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error="no cells"))
+        problems.append(
+            render("problem.notebook_unreadable", lang, notebook=name, error="no cells")
+        )
         return None
     return normalize_notebook(nb, name=name, lang=lang, problems=problems)
 
@@ -80,7 +82,7 @@ def _modified_locked_cells(
             except Exception:
                 changed = True
             if changed:
-                problems.append(t(lang, "problem_cell_restored", cell=grade_id))
+                problems.append(render("problem.cell_restored", lang, cell=grade_id))
     return problems
 
 
@@ -99,10 +101,12 @@ def _find_notebooks(
     )
     if len(missing) == 1 and len(spare) == 1:
         found[missing[0]] = spare[0]
-        problems.append(t(lang, "problem_notebook_renamed", expected=missing[0], found=spare[0]))
+        problems.append(
+            render("problem.notebook_renamed", lang, expected=missing[0], found=spare[0])
+        )
         missing = []
     for name in missing:
-        problems.append(t(lang, "problem_notebook_missing", notebook=name))
+        problems.append(render("problem.notebook_missing", lang, notebook=name))
     return found
 
 
@@ -168,9 +172,9 @@ def prepare_job(
                 )
             except Exception as exc:  # nbgrader's validation of damaged metadata
                 problems.append(
-                    t(
+                    render(
+                        "problem.sanitize",
                         lang,
-                        "problem_sanitize",
                         notebook=expected,
                         error=str(exc).splitlines()[0][:200],
                     )
@@ -178,7 +182,7 @@ def prepare_job(
                 nb = None
             else:
                 for cell in report.readded:
-                    problems.append(t(lang, "problem_cell_readded", cell=cell))
+                    problems.append(render("problem.cell_readded", lang, cell=cell))
         if nb is None:
             missing.add(notebook_id)
             continue

@@ -19,7 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.config import LatePolicy, Threshold
-from autograder.i18n import t
+from autograder.messages import render
 from autograder.pipeline.context import GradedCell, WeekContext
 from autograder.pipeline.evaluate import ScoredModel
 from autograder.pipeline.rules import Violation
@@ -71,7 +71,7 @@ def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | N
     """
     if not info.hidden:
         return text
-    hint = info.hint or t(lang, "test_hidden_failed")
+    hint = info.hint or render("test.hidden_failed", lang)
     kind = _exception_type(cell)
     return f"{kind}: {hint}" if kind else hint
 
@@ -109,22 +109,22 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
                 answered = None
             if answered == 0:  # nothing written: 0 points, nothing to grade by hand
                 return replace(
-                    result(0.0, "failed", t(lang, "test_no_answer")),
+                    result(0.0, "failed", render("test.no_answer", lang)),
                     checksum=_answer_checksum(cell),
                 )
         return replace(
-            result(0.0, "manual", t(lang, "test_manual")),
+            result(0.0, "manual", render("test.manual", lang)),
             manual="pending",
             checksum=_answer_checksum(cell),
         )
     if status is CellStatus.TIMEOUT:
-        return result(0.0, "timeout", t(lang, "test_timeout"))
+        return result(0.0, "timeout", render("test.timeout", lang))
     if status is CellStatus.NOT_RUN:
-        return result(0.0, "not_run", t(lang, "test_not_run"))
+        return result(0.0, "not_run", render("test.not_run", lang))
     if status is CellStatus.ERROR:
         return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", lang, cell))
     if _has_stderr(cell):
-        return result(0.0, "failed", t(lang, "test_stderr"))
+        return result(0.0, "failed", render("test.stderr", lang))
     try:
         graded, _ = determine_grade(cell)
     except Exception:
@@ -133,7 +133,7 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
     if points >= info.points:
         return result(points, "passed", "")
     if points > 0:
-        return result(points, "passed", t(lang, "test_partial"))
+        return result(points, "passed", render("test.partial", lang))
     return result(0.0, "failed", _safe_message(info, "", lang))
 
 
@@ -146,7 +146,7 @@ def score_tests(
     for notebook_id, infos in ctx.cells.items():
         run = runs.get(notebook_id)
         if run is None:
-            reason = "test_missing_notebook" if notebook_id in missing_notebooks else "test_not_run"
+            reason = "test.missing_notebook" if notebook_id in missing_notebooks else "test.not_run"
             for info in infos.values():
                 results.append(
                     TestResult(
@@ -156,7 +156,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=t(lang, reason, notebook=notebook_id),
+                        message=render(reason, lang, notebook=notebook_id),
                     )
                 )
             continue
@@ -181,7 +181,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=t(lang, "test_not_run"),
+                        message=render("test.not_run", lang),
                     )
                 )
     return results
@@ -202,7 +202,7 @@ def score_thresholds(
         outcome = score_threshold(
             threshold,
             artifact=model.predictions if model else None,
-            failure=model.failure if model else t(ctx.language, "test_not_run"),
+            failure=model.failure if model else render("test.not_run", ctx.language),
             scored=model.what if model else threshold.model.variable,
             week_dir=ctx.week.source_dir,
             language=ctx.language,
@@ -224,9 +224,9 @@ def score_thresholds(
         )
         if implausible(threshold, outcome.value, outcome.direction):
             flags.append(
-                t(
+                render(
+                    "flag.implausible",
                     ctx.language,
-                    "flag_implausible",
                     id=threshold.id,
                     value=f"{outcome.value:.4f}",
                     limit=f"{threshold.review_beyond:g}",
@@ -253,7 +253,9 @@ def apply_rules(
             r,
             points=0.0,
             status="failed",
-            message=t(lang, "test_rule_violated", rule=broken[r.id].rule, where=broken[r.id].where),
+            message=render(
+                "test.rule_violated", lang, rule=broken[r.id].rule, where=broken[r.id].where
+            ),
             manual="",
         )
         if r.id in broken
@@ -280,18 +282,22 @@ def late_penalty(
     fraction = min(policy.max_penalty, days * policy.penalty_per_day)
     if fraction <= 0:
         return late, None
-    return late, Penalty(reason=t(lang, "late", days=days), points=-round(fraction * max_score, 4))
+    return late, Penalty(
+        reason=render("penalty.late", lang, days=days), points=-round(fraction * max_score, 4)
+    )
 
 
 def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
     lang = ctx.language
     problems = []
     if output.status is RunStatus.TIMEOUT:
-        problems.append(t(lang, "problem_timeout", seconds=int(ctx.week.resources.total_timeout_s)))
+        problems.append(
+            render("problem.timeout", lang, seconds=int(ctx.week.resources.total_timeout_s))
+        )
     elif output.status is RunStatus.KERNEL_DIED:
-        problems.append(t(lang, "problem_kernel_died"))
+        problems.append(render("problem.kernel_died", lang))
     elif output.status is RunStatus.MEMORY:
-        problems.append(t(lang, "problem_memory", memory=ctx.week.resources.memory_mb))
+        problems.append(render("problem.memory", lang, memory=ctx.week.resources.memory_mb))
     for run in output.notebooks:  # a timed-out test cell says so itself; other cells here
         nb = nbformat.reads(run.notebook_json, as_version=4)
         number = 0
@@ -303,9 +309,11 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
             meta = cell.metadata.get("nbgrader", {})
             is_test = bool(meta.get("grade")) and not meta.get("solution")
             if cell_run.status is CellStatus.TIMEOUT and not is_test:
-                problems.append(t(lang, "problem_cell_timeout", notebook=run.name, cell=number))
+                problems.append(
+                    render("problem.cell_timeout", lang, notebook=run.name, cell=number)
+                )
     if output.output_truncated:
-        problems.append(t(lang, "problem_output_truncated"))
+        problems.append(render("problem.output_truncated", lang))
     return problems
 
 

@@ -10,9 +10,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from autograder.i18n import MESSAGES
+from autograder.messages import CATALOG, render
 from autograder.reports.data import WeekData
-from autograder.reports.text import label
 from autograder.results import SubmissionResult
 
 
@@ -82,16 +81,16 @@ FAILURE_REASONS = (
 )
 
 _PROBLEM_REASON = {
-    "problem_notebook_unreadable": "damaged",
-    "problem_notebook_too_large": "damaged",
-    "problem_sanitize": "damaged",
-    "problem_notebook_missing": "missing_notebook",
-    "problem_cell_restored": "cell_modified",
-    "problem_cell_readded": "cell_modified",
-    "problem_output_truncated": "output_truncated",
-    "problem_timeout": "timeout",
-    "problem_memory": "memory",
-    "problem_kernel_died": "kernel_died",
+    "problem.notebook_unreadable": "damaged",
+    "problem.notebook_too_large": "damaged",
+    "problem.sanitize": "damaged",
+    "problem.notebook_missing": "missing_notebook",
+    "problem.cell_restored": "cell_modified",
+    "problem.cell_readded": "cell_modified",
+    "problem.output_truncated": "output_truncated",
+    "problem.timeout": "timeout",
+    "problem.memory": "memory",
+    "problem.kernel_died": "kernel_died",
 }
 _RUN_REASON = {"timeout": "timeout", "memory_limit": "memory", "kernel_died": "kernel_died"}
 
@@ -105,7 +104,7 @@ def _pattern(template: str) -> re.Pattern[str]:
 _PROBLEM_PATTERNS = [
     (_pattern(text), reason)
     for key, reason in _PROBLEM_REASON.items()
-    for text in MESSAGES[key].values()
+    for text in CATALOG[key].values()
 ]
 
 
@@ -254,7 +253,7 @@ def reviews(data: WeekData, *, language: str = "en") -> list[Review]:
             reasons += list(result.problems)
         reasons += [p for p in result.problems if problem_reason(p) == "cell_modified"]
         reasons += [
-            label(language, "manual_review_reason", cell=t.id)
+            render("report.manual_review_reason", language, cell=t.id)
             for t in result.tests
             if t.manual == "review"
         ]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.course import Course
+from autograder.messages import Labels
 from autograder.reports import html as h
 from autograder.reports.data import StudentWeek, WeekData, gather_week
 from autograder.reports.fonts import find_cjk_font
@@ -30,7 +31,6 @@ from autograder.reports.stats import (
     reviews,
     summarise,
 )
-from autograder.reports.text import Labels
 from autograder.results import SubmissionResult
 
 SALT_ENV = "AUTOGRADER_LEADERBOARD_SALT"
@@ -136,7 +136,7 @@ def render_week_html(
     now: datetime | None = None,
     similarity_html: str = "",
 ) -> str:
-    tx = Labels(language)
+    tx = Labels(language, "report")
     links = feedback_links or {}
     summary = summarise(data)
     parts: list[str] = []

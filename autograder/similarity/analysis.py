@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autograder.course import Course
-from autograder.i18n import MESSAGES, t
+from autograder.messages import CATALOG, render
 from autograder.results import SubmissionResult
 from autograder.similarity.extract import Submission, read_week, release_sources
 from autograder.similarity.fingerprint import fingerprint, skeleton_hashes
@@ -28,8 +28,8 @@ from autograder.similarity.reviews import PairReview, pair_key, pair_reviews
 
 SCHEMA_VERSION = 1
 DEFAULT_THRESHOLD = 0.65
-FLAG_KEY = "flag_similarity"
-FLAG_TEXTS = frozenset(MESSAGES[FLAG_KEY].values())
+FLAG_CODE = "flag.similarity"
+FLAG_TEXTS = frozenset(CATALOG[FLAG_CODE].values())
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def flag_results(
     for result in results:
         kept = tuple(f for f in result.flags if f not in FLAG_TEXTS)
         if result.student in flagged and result.status == "graded":
-            kept += (t(language, FLAG_KEY),)
+            kept += (render(FLAG_CODE, language),)
         if kept != result.flags:
             changed.append(replace(result, flags=kept))
     return changed

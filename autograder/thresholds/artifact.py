@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from autograder.errors import SubmissionError
-from autograder.thresholds.messages import say
+from autograder.messages import render
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ELEMENTS = 8_000_000
@@ -51,38 +51,44 @@ def read_artifact(
 ) -> np.ndarray:
     """The numeric, finite, non-scalar array in `data`, in native byte order."""
     if len(data) > max_bytes:
-        raise InvalidPrediction(say("too_large_bytes", language, size=len(data), limit=max_bytes))
+        raise InvalidPrediction(
+            render("threshold.too_large_bytes", language, size=len(data), limit=max_bytes)
+        )
     if not data.startswith(NPY_MAGIC):
-        raise InvalidPrediction(say("not_npy", language))
+        raise InvalidPrediction(render("threshold.not_npy", language))
     dtype, shape = _read_header(data, language)
     if dtype.hasobject:
-        raise InvalidPrediction(say("object_dtype", language))
+        raise InvalidPrediction(render("threshold.object_dtype", language))
     if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         name = DTYPE_NAMES.get(dtype.kind, dtype.kind)
-        raise InvalidPrediction(say("bad_dtype", language, dtype=f"{name} ({dtype.str})"))
+        raise InvalidPrediction(
+            render("threshold.bad_dtype", language, dtype=f"{name} ({dtype.str})")
+        )
     count = math.prod(shape)
     if count > max_elements:
-        raise InvalidPrediction(say("too_many_elements", language, count=count, limit=max_elements))
+        raise InvalidPrediction(
+            render("threshold.too_many_elements", language, count=count, limit=max_elements)
+        )
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except Exception:  # any failure to parse the student's bytes means a corrupt file
-        raise InvalidPrediction(say("corrupt", language)) from None
+        raise InvalidPrediction(render("threshold.corrupt", language)) from None
     if not isinstance(array, np.ndarray):  # pragma: no cover - the magic check rules this out
-        raise InvalidPrediction(say("not_npy", language))
+        raise InvalidPrediction(render("threshold.not_npy", language))
     if array.ndim == 0:
-        raise InvalidPrediction(say("scalar", language, value=_short(array)))
+        raise InvalidPrediction(render("threshold.scalar", language, value=_short(array)))
     if array.size == 0:
-        raise InvalidPrediction(say("empty", language))
+        raise InvalidPrediction(render("threshold.empty", language))
     array = array.astype(array.dtype.newbyteorder("="), copy=False)
     if array.dtype.kind == "f":
         if array.dtype.itemsize < 8:
             array = array.astype(np.float64)
         nans = int(np.isnan(array).sum())
         if nans:
-            raise InvalidPrediction(say("nan", language, count=nans))
+            raise InvalidPrediction(render("threshold.nan", language, count=nans))
         infs = int(np.isinf(array).sum())
         if infs:
-            raise InvalidPrediction(say("inf", language, count=infs))
+            raise InvalidPrediction(render("threshold.inf", language, count=infs))
     return array
 
 
@@ -91,11 +97,13 @@ def check_shape(
 ) -> None:
     """Raise unless `array` has `rows` rows and one of `shapes` (see `Dim`)."""
     if rows is not None and array.shape[0] != rows:
-        raise InvalidPrediction(say("rows", language, expected=rows, actual=array.shape[0]))
-    if not any(_matches(array.shape, shape, rows) for shape in shapes):
-        allowed = say("or", language).join(_show(shape, rows) for shape in shapes)
         raise InvalidPrediction(
-            say("shape", language, actual=_show(array.shape, rows), allowed=allowed)
+            render("threshold.rows", language, expected=rows, actual=array.shape[0])
+        )
+    if not any(_matches(array.shape, shape, rows) for shape in shapes):
+        allowed = render("threshold.or", language).join(_show(shape, rows) for shape in shapes)
+        raise InvalidPrediction(
+            render("threshold.shape", language, actual=_show(array.shape, rows), allowed=allowed)
         )
 
 
@@ -127,7 +135,7 @@ def _read_header(data: bytes, language: str) -> tuple[np.dtype, tuple[int, ...]]
             else:
                 raise ValueError(f"unsupported .npy version {version}")
     except Exception:  # numpy's header parser raises ValueError, TokenError, SyntaxError...
-        raise InvalidPrediction(say("corrupt", language)) from None
+        raise InvalidPrediction(render("threshold.corrupt", language)) from None
     return dtype, tuple(int(d) for d in shape)
 
 

@@ -26,11 +26,11 @@ import numpy as np
 from scipy.spatial.distance import cdist, pdist
 
 from autograder.errors import ConfigError
+from autograder.messages import render
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricResult, Reference
 from autograder.thresholds.image_gates import copy_metrics, frechet_distance, roughness
 from autograder.thresholds.judge import Judge, load_judge
-from autograder.thresholds.messages import say
 
 DEFAULTS: dict[str, float] = {
     "min_confidence": 0.80,
@@ -140,21 +140,29 @@ def _compute(
     n = len(pred)
     minimum, maximum = int(_option(options, "min_samples")), int(_option(options, "max_samples"))
     if n < minimum:
-        raise InvalidPrediction(say("too_few_samples", lang, actual=n, minimum=minimum))
+        raise InvalidPrediction(
+            render("threshold.too_few_samples", lang, actual=n, minimum=minimum)
+        )
     if n > maximum:
-        raise InvalidPrediction(say("too_many_samples", lang, actual=n, maximum=maximum))
+        raise InvalidPrediction(
+            render("threshold.too_many_samples", lang, actual=n, maximum=maximum)
+        )
     low, high = (float(v) for v in options.get("pixel_range", (-1.0, 1.0)))
     lo, hi = float(pred.min()), float(pred.max())
     if lo < low - 1e-6 or hi > high + 1e-6:
-        raise InvalidPrediction(say("pixel_range", lang, low=low, high=high, min=lo, max=hi))
+        raise InvalidPrediction(
+            render("threshold.pixel_range", lang, low=low, high=high, min=lo, max=hi)
+        )
     details, failed_names = evaluate_images(pred, judge, options)
     messages = [
-        say(key, lang, value=details[name], limit=_option(options, limit))
+        render(f"threshold.{key}", lang, value=details[name], limit=_option(options, limit))
         for name, limit, key in (*GATES, *UPPER_GATES)
         if name in failed_names
     ]
     if messages:
-        return MetricResult(0.0, details, say("gate_failed", lang, gates="; ".join(messages)))
+        return MetricResult(
+            0.0, details, render("threshold.gate_failed", lang, gates="; ".join(messages))
+        )
     return MetricResult(details["inception_score"], details)
 
 

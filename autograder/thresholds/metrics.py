@@ -35,10 +35,10 @@ import numpy as np
 from sklearn import metrics as skm
 
 from autograder.errors import ConfigError
+from autograder.messages import render
 from autograder.thresholds import images
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricResult, Reference
-from autograder.thresholds.messages import say
 
 METRICS: dict[str, Metric] = {}
 
@@ -73,7 +73,7 @@ def _integral(pred: np.ndarray, language: str) -> np.ndarray:
     if pred.dtype.kind == "f" and not (
         np.all(pred == np.round(pred)) and np.all(np.abs(pred) <= 2**53)
     ):
-        raise InvalidPrediction(say("not_class_labels", language))
+        raise InvalidPrediction(render("threshold.not_class_labels", language))
     return pred.astype(np.int64)
 
 
@@ -94,7 +94,7 @@ def class_predictions(
     classes = _classes(labels, options)
     if pred.shape[1] != len(classes):
         raise InvalidPrediction(
-            say("proba_columns", language, expected=len(classes), actual=pred.shape[1])
+            render("threshold.proba_columns", language, expected=len(classes), actual=pred.shape[1])
         )
     return classes[np.argmax(pred, axis=1)]
 
@@ -144,21 +144,23 @@ def _roc_auc(
     present = np.unique(y)
     if len(present) <= 2 and "classes" not in options:
         if pred.ndim == 2 and pred.shape[1] > 2:
-            raise InvalidPrediction(say("proba_columns", lang, expected=2, actual=pred.shape[1]))
+            raise InvalidPrediction(
+                render("threshold.proba_columns", lang, expected=2, actual=pred.shape[1])
+            )
         scores = pred if pred.ndim == 1 else pred[:, -1]
         return MetricResult(_quiet(lambda: skm.roc_auc_score(y, scores.astype(np.float64))))
     classes = _classes(y, options)
     if pred.ndim == 1:
         shape = f"({len(pred)},)"
         allowed = f"({len(pred)}, {len(classes)})"
-        raise InvalidPrediction(say("shape", lang, actual=shape, allowed=allowed))
+        raise InvalidPrediction(render("threshold.shape", lang, actual=shape, allowed=allowed))
     if pred.shape[1] != len(classes):
         raise InvalidPrediction(
-            say("proba_columns", lang, expected=len(classes), actual=pred.shape[1])
+            render("threshold.proba_columns", lang, expected=len(classes), actual=pred.shape[1])
         )
     probs = pred.astype(np.float64)
     if np.any(probs < 0) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-3):
-        raise InvalidPrediction(say("proba_sum", lang))
+        raise InvalidPrediction(render("threshold.proba_sum", lang))
     probs = probs / probs.sum(axis=1, keepdims=True)
     return MetricResult(
         _quiet(
@@ -204,7 +206,7 @@ def _silhouette(
     clusters = _integral(pred, lang)
     count = len(np.unique(clusters))
     if count < 2 or count >= len(clusters):
-        return MetricResult(None, message=say("single_cluster", lang, count=count))
+        return MetricResult(None, message=render("threshold.single_cluster", lang, count=count))
     x = ref.assets
     value = _quiet(
         lambda: skm.silhouette_score(x, clusters, metric=options.get("distance", "euclidean"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.config import ModelSpec
-from autograder.thresholds.messages import say
+from autograder.messages import render
 
 KERAS_KINDS = ("keras", "generator")
 
@@ -46,7 +46,9 @@ def check_requirements(
         actual = str(facts.get("class" if keras else "final_estimator", "?"))
         if actual not in req.family:
             allowed = ", ".join(req.family)
-            return Violation("family", say("rule_family", language, actual=actual, allowed=allowed))
+            return Violation(
+                "family", render("threshold.rule_family", language, actual=actual, allowed=allowed)
+            )
     if keras:
         types = [str(layer.get("type")) for layer in facts.get("layers", [])]
         for names, minimum in req.layers.items():
@@ -56,7 +58,9 @@ def check_requirements(
                 shown = names.replace("|", "/")
                 return Violation(
                     "layers",
-                    say("rule_layers", language, layer=shown, minimum=minimum, count=count),
+                    render(
+                        "threshold.rule_layers", language, layer=shown, minimum=minimum, count=count
+                    ),
                 )
         for rule, wanted_shape in (
             ("input_shape", req.input_shape),
@@ -67,17 +71,23 @@ def check_requirements(
                 shown = _show(actual_shape[1:]) if isinstance(actual_shape, list) else "?"
                 return Violation(
                     rule,
-                    say(f"rule_{rule}", language, expected=_show(wanted_shape), actual=shown),
+                    render(
+                        f"threshold.rule_{rule}",
+                        language,
+                        expected=_show(wanted_shape),
+                        actual=shown,
+                    ),
                 )
         params = int(facts.get("params", 0) or 0)
         if req.max_params is not None and params > req.max_params:
             return Violation(
-                "max_params", say("rule_params", language, params=params, limit=req.max_params)
+                "max_params",
+                render("threshold.rule_params", language, params=params, limit=req.max_params),
             )
         if req.trained and not (facts.get("optimizer_iterations") or 0) > 0:
-            return Violation("trained", say("rule_trained_keras", language))
+            return Violation("trained", render("threshold.rule_trained_keras", language))
     elif spec.kind == "sklearn" and req.trained and not facts.get("fitted"):
-        return Violation("trained", say("rule_trained_sklearn", language))
+        return Violation("trained", render("threshold.rule_trained_sklearn", language))
     return None
 
 

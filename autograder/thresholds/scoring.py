@@ -17,9 +17,10 @@ import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
+from autograder.messages import render
+from autograder.messages.executor import executor_error
 from autograder.thresholds.artifact import InvalidPrediction, validate
 from autograder.thresholds.base import Metric, MetricResult, Reference
-from autograder.thresholds.messages import executor_error, say
 from autograder.thresholds.metrics import get_metric
 
 
@@ -129,10 +130,13 @@ def score_threshold(
         result = MetricResult(None, message=failure)
     elif probe_error is not None:
         result = MetricResult(
-            None, message=say("probe_error", language, error=executor_error(probe_error, language))
+            None,
+            message=render(
+                "threshold.probe_error", language, error=executor_error(probe_error, language)
+            ),
         )
     elif artifact is None:
-        result = MetricResult(None, message=say("no_artifact", language))
+        result = MetricResult(None, message=render("threshold.no_artifact", language))
     else:
         result = _evaluate(metric, reference, threshold, artifact, language)
     value = result.value
@@ -148,7 +152,7 @@ def score_threshold(
     )
     message = result.message or _summary(value, threshold, direction, language)
     if scored:
-        message = f"{say('scored', language, what=scored)} · {message}"
+        message = f"{render('threshold.scored', language, what=scored)} · {message}"
     return MetricOutcome(
         id=threshold.id,
         metric=metric.name,
@@ -168,10 +172,12 @@ def format_line(outcome: MetricOutcome, language: str = "ko") -> str:
 
     When points are missing, the reason (the outcome's message) follows after " · ".
     """
-    value = say("no_value", language) if outcome.value is None else f"{outcome.value:.3f}"
+    value = (
+        render("threshold.no_value", language) if outcome.value is None else f"{outcome.value:.3f}"
+    )
     target = f"{outcome.target:g}" if outcome.direction == "higher" else f"≤ {outcome.target:g}"
-    line = say(
-        "line",
+    line = render(
+        "threshold.line",
         language,
         value=value,
         target=target,
@@ -199,7 +205,9 @@ def _evaluate(
         return MetricResult(None, message=str(exc))
     except (ValueError, FloatingPointError, OverflowError) as exc:
         # sklearn refusing a shape of predictions we did not foresee: still the student's array
-        return MetricResult(None, message=say("metric_failed", language, error=str(exc)[:300]))
+        return MetricResult(
+            None, message=render("threshold.metric_failed", language, error=str(exc)[:300])
+        )
 
 
 def _load_labels(path: Path, where: str, ndim: int) -> np.ndarray:
@@ -226,15 +234,18 @@ def _reached(value: float, target: float, direction: str) -> bool:
 
 def _summary(value: float | None, threshold: Threshold, direction: str, language: str) -> str:
     if value is not None and _reached(value, threshold.target, direction):
-        return say("ok", language)
+        return render("threshold.ok", language)
     above_floor = value is not None and (
         value > threshold.floor if direction == "higher" else value < threshold.floor
     )
     if above_floor:
-        return say(
-            "partial", language, floor=f"{threshold.floor:g}", target=f"{threshold.target:g}"
+        return render(
+            "threshold.partial",
+            language,
+            floor=f"{threshold.floor:g}",
+            target=f"{threshold.target:g}",
         )
-    return say("below_floor", language, floor=f"{threshold.floor:g}")
+    return render("threshold.below_floor", language, floor=f"{threshold.floor:g}")
 
 
 def _points_text(points: float) -> str:
