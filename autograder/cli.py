@@ -349,7 +349,7 @@ def _grade_one(
         runner_obj = _runner_for(
             course, week, runner, executor, image=image, gpus=gpus, jobs_per_gpu=jobs_per_gpu
         )
-        files, problems = read_given(submission, lang=language)
+        files, problems = read_given(submission)
         result = grade_single(
             course,
             week,

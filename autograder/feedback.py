@@ -52,9 +52,7 @@ def _test_row(test: TestResult, tx: Labels) -> str:
         points = f"{test.points:g} / {test.max_points:g}"
     if test.extra_credit:
         points += " (" + tx("extra", points=test.extra_credit) + ")"
-    return (
-        f"| {name} | {status_label(tx, status)} | {points} | {inert(test.message, in_table=True)} |"
-    )
+    return f"| {name} | {status_label(tx, status)} | {points} | {inert(test.text(tx.language), in_table=True)} |"
 
 
 def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
@@ -62,7 +60,7 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
     lines = [f"## {tx('title', title=title or result.assignment)}", ""]
     if result.status == "error":
         lines += [tx("error"), ""]
-        lines += [f"- {inert(p)}" for p in result.problems]
+        lines += [f"- {inert(p)}" for p in result.problem_texts(language)]
         return "\n".join(lines + ["", tx("footer")]) + "\n"
     lines += [tx("score", score=result.score, max=result.max_score), ""]
     if result.pending_points:
@@ -96,9 +94,9 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
         lines.append("")
     if result.penalties:
         lines += [tx("penalties"), ""]
-        lines += [f"- {inert(p.reason)}: {p.points:g}" for p in result.penalties]
+        lines += [f"- {inert(p.text(language))}: {p.points:g}" for p in result.penalties]
         lines.append("")
-    notes = [*result.problems, *result.flags]
+    notes = [*result.problem_texts(language), *result.flag_texts(language)]
     if notes:
         lines += [tx("problems"), ""]
         lines += [f"- {inert(p)}" for p in notes]

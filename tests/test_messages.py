@@ -52,3 +52,31 @@ def test_messages_round_trip_as_data() -> None:
     assert Message.from_dict(fact.to_dict()) == fact
     assert Message.from_dict("an old stored sentence") == Message.text("an old stored sentence")
     assert Message.from_dict({"code": "gone.code", "params": {}}).is_text
+
+
+def test_results_hold_facts_and_render_the_contract_at_the_json_edge() -> None:
+    import json
+
+    from autograder.reports.stats import failure_reasons
+    from autograder.result_file import result_text
+    from autograder.results import Penalty, SubmissionResult, TestResult
+
+    result = SubmissionResult(
+        "week03", "alice", "graded", 7.5, 10.0,
+        tests=(TestResult("t", "week03", 0.0, 1.0, "timeout", message=Message.of("test.timeout")),),
+        penalties=(Penalty(Message.of("penalty.late", days=2), -1.0),),
+        problems=(Message.of("problem.cell_restored", cell="ro1"), "free text"),
+        language="en",
+    )  # fmt: skip
+    contract = result.to_dict()
+    assert "facts" not in contract and "language" not in contract  # grade --json: unchanged keys
+    assert contract["problems"] == [
+        "locked cell 'ro1' was modified; restored from the source",
+        "free text",
+    ]
+    assert contract["tests"][0]["message"] == "the cell ran past its time limit"
+    assert contract["penalties"] == [{"reason": "late submission (2 days)", "points": -1.0}]
+    stored = SubmissionResult.from_dict(json.loads(result_text(result)))
+    assert stored == result and stored.to_dict() == contract
+    assert failure_reasons(stored) == {"cell_modified", "timeout"}  # by code, any language
+    assert stored.problem_texts("ko")[0] == "잠긴 셀 'ro1'이(가) 수정되어 원본으로 복원했습니다"

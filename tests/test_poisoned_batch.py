@@ -119,7 +119,7 @@ def test_poisoned_submission_next_to_an_honest_one(course: Course, kind: str) ->
     assert shown == "ValueError: bad \ufffd text www.evil-example.com @octocat #1"
     hidden = next(t for t in poisoned.tests if t.id == "test_squares")
     assert hidden.message in ("ValueError: 숨겨진 테스트를 통과하지 못했습니다",)
-    notes = "\n".join(poisoned.problems)
+    notes = "\n".join(poisoned.problem_texts())
     assert "autograder_canary" in notes and "notes-\\xff\\xfe.txt" in notes
     assert "data.csv" in notes and "pipe.ipynb" in notes and "보이지 않는 문자" in notes
     assert poisoned.flags == ()  # forged metadata is stripped, not taken for tampering

@@ -22,7 +22,7 @@ def _rows(tests: list[TestResult], tx: Labels) -> list[str]:
         name = f"`{test.id}`" + (f" ({tx('hidden')})" if test.hidden else "")
         lines.append(
             f"| {name} | {status_label(tx, test.status)} | "
-            f"{test.points:g} / {test.max_points:g} | {inert(test.message, in_table=True)} |"
+            f"{test.points:g} / {test.max_points:g} | {inert(test.text(tx.language), in_table=True)} |"
         )
     return lines
 
@@ -57,7 +57,7 @@ def check_markdown(
         lines += [cx("commit", sha=result.sha[:7]), ""]
     if result.status == "error":
         lines += [tx("error"), ""]
-        lines += [f"- {inert(p)}" for p in result.problems]
+        lines += [f"- {inert(p)}" for p in result.problem_texts(language)]
         return "\n".join([*lines, "", tx("footer")]) + "\n"
     anything_hidden = "hidden" in (policy.public_tests, policy.hidden_tests, policy.thresholds)
     if policy.show_score and not anything_hidden:
@@ -81,7 +81,7 @@ def check_markdown(
                     f"{m.points:g}/{m.max_points:g}{tx('points')})"
                 )
         lines.append("")
-    notes = [*result.problems, *result.flags]
+    notes = [*result.problem_texts(language), *result.flag_texts(language)]
     if notes:
         lines += [tx("problems"), ""]
         lines += [f"- {inert(p)}" for p in notes]

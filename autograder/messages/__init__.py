@@ -61,6 +61,9 @@ class Message:
         """Free text with no code (an exception's message, a result stored before codes)."""
         return cls(TEXT, {"text": str(text)})
 
+    def __hash__(self) -> int:  # params is a dict: hash what equality compares
+        return hash((self.code, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
     @property
     def is_text(self) -> bool:
         return self.code == TEXT

@@ -11,6 +11,8 @@ from __future__ import annotations
 CATALOG: dict[str, dict[str, str]] = {
     # free text with no code (an exception's message, a result stored before codes)
     "note.text": {"ko": "{text}", "en": "{text}"},
+    # the problems or flags past the 50 listed
+    "note.more": {"ko": "… (+{count})", "en": "… (+{count})"},
     # -- Results: tests, problems, refused files, flags, penalties (student-facing)
     "test.passed": {
         "ko": "통과",
@@ -40,6 +42,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "숨겨진 테스트를 통과하지 못했습니다",
         "en": "a hidden test did not pass",
     },
+    "test.hidden_error": {"ko": "{kind}: {hint}", "en": "{kind}: {hint}"},
     "test.manual": {
         "ko": "교수자가 직접 채점합니다",
         "en": "graded by the instructor",

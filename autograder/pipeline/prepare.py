@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.messages import render
+from autograder.messages import Message
 from autograder.nbgrader_adapter import sanitize_notebook
 from autograder.pipeline.context import WeekContext
 from autograder.pipeline.normalize import normalize_notebook
@@ -33,15 +33,15 @@ MAX_EXTRA_FILE_BYTES = 20 * 1024 * 1024
 @dataclass
 class Prepared:
     job: Job
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     missing_notebooks: set[str] = field(default_factory=set)
     violations: list[Violation] = field(default_factory=list)
 
 
-def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
+def _readable(data: bytes, name: str, lang: str, problems: list[Message]) -> NotebookNode | None:
     if len(data) > MAX_NOTEBOOK_BYTES:
         problems.append(
-            render("problem.notebook_too_large", lang, notebook=name, size=len(data) // 2**20)
+            Message.of("problem.notebook_too_large", notebook=name, size=len(data) // 2**20)
         )
         return None
     try:
@@ -49,12 +49,10 @@ def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> Noteboo
         nbformat.validate(nb)
     except Exception as exc:  # any parse or schema failure is the student's
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
-        problems.append(render("problem.notebook_unreadable", lang, notebook=name, error=error))
+        problems.append(Message.of("problem.notebook_unreadable", notebook=name, error=error))
         return None
     if not isinstance(nb.get("cells"), list):
-        problems.append(
-            render("problem.notebook_unreadable", lang, notebook=name, error="no cells")
-        )
+        problems.append(Message.of("problem.notebook_unreadable", notebook=name, error="no cells"))
         return None
     return normalize_notebook(nb, name=name, lang=lang, problems=problems)
 
@@ -64,7 +62,7 @@ def _modified_locked_cells(
     checksums: dict[str, str],
     lang: str,
     source_tests: dict[str, str] | None = None,
-) -> list[str]:
+) -> list[Message]:
     """Locked cells whose content differs from the release (sanitize restores them).
 
     A test cell may also equal the source's (with its hidden tests): that is the
@@ -82,15 +80,14 @@ def _modified_locked_cells(
             except Exception:
                 changed = True
             if changed:
-                problems.append(render("problem.cell_restored", lang, cell=grade_id))
+                problems.append(Message.of("problem.cell_restored", cell=grade_id))
     return problems
 
 
 def _find_notebooks(
-    ctx: WeekContext, files: dict[str, bytes], problems: list[str]
+    ctx: WeekContext, files: dict[str, bytes], problems: list[Message]
 ) -> dict[str, str]:
     """Expected notebook -> the file name it was submitted as (renames tolerated)."""
-    lang = ctx.language
     expected = list(ctx.week.notebooks)
     found = {name: name for name in expected if name in files}
     missing = [n for n in expected if n not in found]
@@ -101,12 +98,10 @@ def _find_notebooks(
     )
     if len(missing) == 1 and len(spare) == 1:
         found[missing[0]] = spare[0]
-        problems.append(
-            render("problem.notebook_renamed", lang, expected=missing[0], found=spare[0])
-        )
+        problems.append(Message.of("problem.notebook_renamed", expected=missing[0], found=spare[0]))
         missing = []
     for name in missing:
-        problems.append(render("problem.notebook_missing", lang, notebook=name))
+        problems.append(Message.of("problem.notebook_missing", notebook=name))
     return found
 
 
@@ -137,7 +132,7 @@ def prepare_job(
     files: dict[str, bytes],
 ) -> Prepared:
     lang = ctx.language
-    problems: list[str] = []
+    problems: list[Message] = []
     located = _find_notebooks(ctx, files, problems)
     job_files: dict[str, bytes] = {}
     for name, data in files.items():
@@ -172,9 +167,8 @@ def prepare_job(
                 )
             except Exception as exc:  # nbgrader's validation of damaged metadata
                 problems.append(
-                    render(
+                    Message.of(
                         "problem.sanitize",
-                        lang,
                         notebook=expected,
                         error=str(exc).splitlines()[0][:200],
                     )
@@ -182,7 +176,7 @@ def prepare_job(
                 nb = None
             else:
                 for cell in report.readded:
-                    problems.append(render("problem.cell_readded", lang, cell=cell))
+                    problems.append(Message.of("problem.cell_readded", cell=cell))
         if nb is None:
             missing.add(notebook_id)
             continue

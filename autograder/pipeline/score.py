@@ -19,7 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.config import LatePolicy, Threshold
-from autograder.messages import render
+from autograder.messages import Message, render
 from autograder.pipeline.context import GradedCell, WeekContext
 from autograder.pipeline.evaluate import ScoredModel
 from autograder.pipeline.rules import Violation
@@ -60,7 +60,9 @@ def _exception_type(cell: NotebookNode | None) -> str:
     return ""
 
 
-def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | None = None) -> str:
+def _safe_message(
+    info: GradedCell, text: str, lang: str, cell: NotebookNode | None = None
+) -> Message:
     """What the student may read about a failed test cell.
 
     A cell with hidden tests shows the exception's type and the instructor's hint,
@@ -70,10 +72,10 @@ def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | N
     Visible-only cells keep their message.
     """
     if not info.hidden:
-        return text
-    hint = info.hint or render("test.hidden_failed", lang)
+        return Message.text(text)
+    hint = Message.text(info.hint) if info.hint else Message.of("test.hidden_failed")
     kind = _exception_type(cell)
-    return f"{kind}: {hint}" if kind else hint
+    return Message.of("test.hidden_error", kind=kind, hint=hint) if kind else hint
 
 
 def _answer_checksum(cell: NotebookNode) -> str:
@@ -90,7 +92,7 @@ def _answer_checksum(cell: NotebookNode) -> str:
 def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
     from nbgrader.utils import determine_grade
 
-    def result(points: float, status: str, message: str) -> TestResult:
+    def result(points: float, status: str, message: Message | str) -> TestResult:
         return TestResult(
             id=info.grade_id,
             notebook=info.notebook,
@@ -109,22 +111,22 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
                 answered = None
             if answered == 0:  # nothing written: 0 points, nothing to grade by hand
                 return replace(
-                    result(0.0, "failed", render("test.no_answer", lang)),
+                    result(0.0, "failed", Message.of("test.no_answer")),
                     checksum=_answer_checksum(cell),
                 )
         return replace(
-            result(0.0, "manual", render("test.manual", lang)),
+            result(0.0, "manual", Message.of("test.manual")),
             manual="pending",
             checksum=_answer_checksum(cell),
         )
     if status is CellStatus.TIMEOUT:
-        return result(0.0, "timeout", render("test.timeout", lang))
+        return result(0.0, "timeout", Message.of("test.timeout"))
     if status is CellStatus.NOT_RUN:
-        return result(0.0, "not_run", render("test.not_run", lang))
+        return result(0.0, "not_run", Message.of("test.not_run"))
     if status is CellStatus.ERROR:
         return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", lang, cell))
     if _has_stderr(cell):
-        return result(0.0, "failed", render("test.stderr", lang))
+        return result(0.0, "failed", Message.of("test.stderr"))
     try:
         graded, _ = determine_grade(cell)
     except Exception:
@@ -133,7 +135,7 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
     if points >= info.points:
         return result(points, "passed", "")
     if points > 0:
-        return result(points, "passed", render("test.partial", lang))
+        return result(points, "passed", Message.of("test.partial"))
     return result(0.0, "failed", _safe_message(info, "", lang))
 
 
@@ -156,7 +158,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=render(reason, lang, notebook=notebook_id),
+                        message=Message.of(reason, notebook=notebook_id),
                     )
                 )
             continue
@@ -181,7 +183,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=render("test.not_run", lang),
+                        message=Message.of("test.not_run"),
                     )
                 )
     return results
@@ -189,14 +191,15 @@ def score_tests(
 
 def score_thresholds(
     ctx: WeekContext, scored: Mapping[str, ScoredModel]
-) -> tuple[list[MetricResult], list[str]]:
+) -> tuple[list[MetricResult], list[Message]]:
     """Each threshold's result from the evaluate stage's predictions; review flags."""
     thresholds = ctx.week.config.thresholds
     if not thresholds:
         return [], []
     from autograder.thresholds import score_threshold
 
-    results, flags = [], []
+    results: list[MetricResult] = []
+    flags: list[Message] = []
     for threshold in thresholds:
         model = scored.get(threshold.id)
         outcome = score_threshold(
@@ -224,9 +227,8 @@ def score_thresholds(
         )
         if implausible(threshold, outcome.value, outcome.direction):
             flags.append(
-                render(
+                Message.of(
                     "flag.implausible",
-                    ctx.language,
                     id=threshold.id,
                     value=f"{outcome.value:.4f}",
                     limit=f"{threshold.review_beyond:g}",
@@ -253,8 +255,8 @@ def apply_rules(
             r,
             points=0.0,
             status="failed",
-            message=render(
-                "test.rule_violated", lang, rule=broken[r.id].rule, where=broken[r.id].where
+            message=Message.of(
+                "test.rule_violated", rule=broken[r.id].rule, where=broken[r.id].where
             ),
             manual="",
         )
@@ -283,21 +285,20 @@ def late_penalty(
     if fraction <= 0:
         return late, None
     return late, Penalty(
-        reason=render("penalty.late", lang, days=days), points=-round(fraction * max_score, 4)
+        reason=Message.of("penalty.late", days=days), points=-round(fraction * max_score, 4)
     )
 
 
-def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
-    lang = ctx.language
+def run_problems(ctx: WeekContext, output: RunOutput) -> list[Message]:
     problems = []
     if output.status is RunStatus.TIMEOUT:
         problems.append(
-            render("problem.timeout", lang, seconds=int(ctx.week.resources.total_timeout_s))
+            Message.of("problem.timeout", seconds=int(ctx.week.resources.total_timeout_s))
         )
     elif output.status is RunStatus.KERNEL_DIED:
-        problems.append(render("problem.kernel_died", lang))
+        problems.append(Message.of("problem.kernel_died"))
     elif output.status is RunStatus.MEMORY:
-        problems.append(render("problem.memory", lang, memory=ctx.week.resources.memory_mb))
+        problems.append(Message.of("problem.memory", memory=ctx.week.resources.memory_mb))
     for run in output.notebooks:  # a timed-out test cell says so itself; other cells here
         nb = nbformat.reads(run.notebook_json, as_version=4)
         number = 0
@@ -309,11 +310,9 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
             meta = cell.metadata.get("nbgrader", {})
             is_test = bool(meta.get("grade")) and not meta.get("solution")
             if cell_run.status is CellStatus.TIMEOUT and not is_test:
-                problems.append(
-                    render("problem.cell_timeout", lang, notebook=run.name, cell=number)
-                )
+                problems.append(Message.of("problem.cell_timeout", notebook=run.name, cell=number))
     if output.output_truncated:
-        problems.append(render("problem.output_truncated", lang))
+        problems.append(Message.of("problem.output_truncated"))
     return problems
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autograder.course import Course
-from autograder.messages import CATALOG, render
+from autograder.messages import CATALOG, Message
 from autograder.results import SubmissionResult
 from autograder.similarity.extract import Submission, read_week, release_sources
 from autograder.similarity.fingerprint import fingerprint, skeleton_hashes
@@ -29,7 +29,12 @@ from autograder.similarity.reviews import PairReview, pair_key, pair_reviews
 SCHEMA_VERSION = 1
 DEFAULT_THRESHOLD = 0.65
 FLAG_CODE = "flag.similarity"
-FLAG_TEXTS = frozenset(CATALOG[FLAG_CODE].values())
+#: the flag as rendered text, in either language (results stored before facts held codes)
+_FLAG_TEXTS = frozenset(CATALOG[FLAG_CODE].values())
+
+
+def _is_similarity_flag(flag: Message) -> bool:
+    return flag.code == FLAG_CODE or (flag.is_text and flag.params.get("text") in _FLAG_TEXTS)
 
 
 @dataclass(frozen=True)
@@ -170,9 +175,9 @@ def flag_results(
     """The results whose similarity flag must change, changed (no other student named)."""
     changed = []
     for result in results:
-        kept = tuple(f for f in result.flags if f not in FLAG_TEXTS)
+        kept = tuple(f for f in result.flags if not _is_similarity_flag(f))
         if result.student in flagged and result.status == "graded":
-            kept += (render(FLAG_CODE, language),)
+            kept += (Message.of(FLAG_CODE),)
         if kept != result.flags:
             changed.append(replace(result, flags=kept))
     return changed
