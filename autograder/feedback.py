@@ -1,21 +1,44 @@
-"""Render a SubmissionResult as the Markdown body of a feedback issue.
+"""Render a SubmissionResult as the Markdown body of a feedback issue, and publish it.
 
-Rendering is separate from publishing (`FileSink` here, the GitHub issue sink
-in `autograder.github`). Hidden-test source never reaches a result, so it
-cannot reach feedback; hidden failures carry only the instructor's hint.
+One renderer (`render_feedback`) with a view: the final result after the deadline, or
+a check before it (what the week's `[check]` policy lets a student see). Rendering is
+separate from publishing: a `Sink` takes the result in memory with its body (`FileSink`
+here, `GitHubIssueSink` in `autograder.github.feedback`, over the outbox). Hidden-test
+source never reaches a result, so it cannot reach feedback under any view; hidden
+failures carry only the instructor's hint.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
+from autograder.config import CheckPolicy
 from autograder.course import Course
 from autograder.messages import CATALOG, Labels
-from autograder.results import SubmissionResult, TestResult
+from autograder.results import MetricResult, SubmissionResult, TestResult
 from gpu_runner.textsafe import display_text
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class View:
+    """What a body shows: the final result (`check` None), or a check before the deadline
+    under the week's policy."""
+
+    check: CheckPolicy | None = None
+    deadline: datetime | None = None
+
+    @classmethod
+    def before_deadline(cls, policy: CheckPolicy, deadline: datetime | None) -> View:
+        return cls(policy, deadline)
+
+
+FINAL = View()
 
 
 def inert(text: str, *, limit: int = 500, in_table: bool = False) -> str:
@@ -52,16 +75,49 @@ def _test_row(test: TestResult, tx: Labels) -> str:
         points = f"{test.points:g} / {test.max_points:g}"
     if test.extra_credit:
         points += " (" + tx("extra", points=test.extra_credit) + ")"
-    return f"| {name} | {status_label(tx, status)} | {points} | {inert(test.text(tx.language), in_table=True)} |"
+    return (
+        f"| {name} | {status_label(tx, status)} | "
+        f"{points} | {inert(test.text(tx.language), in_table=True)} |"
+    )
 
 
-def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
+def _metric_line(m: MetricResult, tx: Labels) -> str:
+    value = "—" if m.value is None else f"{m.value:.4g}"
+    mark = "✓" if m.points >= m.max_points else ("△" if m.points > 0 else "✗")
+    cmp = "≤ " if m.direction == "lower" else "≥ "
+    return (
+        f"- `{m.id}` ({m.metric}): {tx('your')} {value} — {tx('target')} {cmp}{m.target:g} "
+        f"{mark} ({tx('floor')} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx('points')})"
+    )
+
+
+def _error_body(result: SubmissionResult, lines: list[str], tx: Labels) -> str:
+    lines += [tx("error"), ""]
+    lines += [f"- {inert(p)}" for p in result.problem_texts(tx.language)]
+    return "\n".join([*lines, "", tx("footer")]) + "\n"
+
+
+def _notes(result: SubmissionResult, tx: Labels) -> list[str]:
+    notes = [*result.problem_texts(tx.language), *result.flag_texts(tx.language)]
+    if not notes:
+        return []
+    return [tx("problems"), "", *(f"- {inert(p)}" for p in notes), ""]
+
+
+def render_feedback(
+    result: SubmissionResult,
+    *,
+    view: View = FINAL,
+    language: str = "ko",
+    title: str | None = None,
+) -> str:
+    """The Markdown body of `result` under `view`, in `language`."""
+    if view.check is not None:
+        return _check_body(result, view.check, view.deadline, language, title)
     tx = Labels(language, "feedback")
     lines = [f"## {tx('title', title=title or result.assignment)}", ""]
     if result.status == "error":
-        lines += [tx("error"), ""]
-        lines += [f"- {inert(p)}" for p in result.problem_texts(language)]
-        return "\n".join(lines + ["", tx("footer")]) + "\n"
+        return _error_body(result, lines, tx)
     lines += [tx("score", score=result.score, max=result.max_score), ""]
     if result.pending_points:
         lines += [tx("provisional", pending=result.pending_points), ""]
@@ -71,8 +127,7 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
         lines += [tx("late", when=result.submitted_at), ""]
     if result.tests:
         lines += [tx("tests"), "", tx("col")]
-        for test in result.tests:
-            lines.append(_test_row(test, tx))
+        lines += [_test_row(test, tx) for test in result.tests]
         lines.append("")
     comments = [(t.id, t.comment) for t in result.tests if t.comment] + list(result.comments)
     if comments:
@@ -82,13 +137,7 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
     if result.metrics:
         lines += [tx("metrics"), ""]
         for m in result.metrics:
-            value = "—" if m.value is None else f"{m.value:.4g}"
-            mark = "✓" if m.points >= m.max_points else ("△" if m.points > 0 else "✗")
-            cmp = "≤ " if m.direction == "lower" else "≥ "
-            lines.append(
-                f"- `{m.id}` ({m.metric}): {tx('your')} {value} — {tx('target')} {cmp}{m.target:g} "
-                f"{mark} ({tx('floor')} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx('points')})"
-            )
+            lines.append(_metric_line(m, tx))
             if m.message:
                 lines.append(f"  - {inert(m.message)}")
         lines.append("")
@@ -96,12 +145,71 @@ def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | 
         lines += [tx("penalties"), ""]
         lines += [f"- {inert(p.text(language))}: {p.points:g}" for p in result.penalties]
         lines.append("")
-    notes = [*result.problem_texts(language), *result.flag_texts(language)]
-    if notes:
-        lines += [tx("problems"), ""]
-        lines += [f"- {inert(p)}" for p in notes]
+    return "\n".join([*lines, *_notes(result, tx), tx("footer")]) + "\n"
+
+
+def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
+    """The final feedback body (after the deadline)."""
+    return render_feedback(result, view=FINAL, language=language, title=title)
+
+
+def _check_section(
+    heading: str, tests: list[TestResult], mode: str, tx: Labels, cx: Labels
+) -> list[str]:
+    if mode == "hidden" or not tests:
+        return []
+    lines = [heading, ""]
+    if mode == "count":
+        passed = sum(1 for t in tests if t.status == "passed")
+        lines.append(cx("count", passed=passed, total=len(tests)))
+    else:
+        lines += [tx("col"), *(_test_row(test, tx) for test in tests)]
+    return [*lines, ""]
+
+
+def _check_body(
+    result: SubmissionResult,
+    policy: CheckPolicy,
+    deadline: datetime | None,
+    language: str,
+    title: str | None,
+) -> str:
+    """Before the deadline: public tests in full (or as a count), hidden tests as a count
+    (or in full, hint only; or not at all), thresholds shown or not."""
+    tx = Labels(language, "feedback")
+    cx = Labels(language, "check")
+    lines = [f"## {cx('title', title=title or result.assignment)}", "", cx("intro")]
+    if deadline is not None:
+        lines.append(cx("deadline", when=deadline.isoformat()))
+    lines.append("")
+    if result.sha:
+        lines += [cx("commit", sha=result.sha[:7]), ""]
+    if result.status == "error":
+        return _error_body(result, lines, tx)
+    anything_hidden = "hidden" in (policy.public_tests, policy.hidden_tests, policy.thresholds)
+    if policy.show_score and not anything_hidden:
+        lines += [cx("score", score=result.score, max=result.max_score), ""]
+    public = [t for t in result.tests if not t.hidden]
+    hidden = [t for t in result.tests if t.hidden]
+    lines += _check_section(cx("public"), public, policy.public_tests, tx, cx)
+    lines += _check_section(cx("hidden"), hidden, policy.hidden_tests, tx, cx)
+    if result.metrics:
+        lines += [tx("metrics"), ""]
+        if policy.thresholds == "hidden":
+            lines.append(cx("thresholds_hidden"))
+        else:
+            lines += [_metric_line(m, tx) for m in result.metrics]
         lines.append("")
-    return "\n".join(lines + [tx("footer")]) + "\n"
+    lines += _notes(result, tx)
+    if policy.min_interval_minutes > 0:
+        lines += [cx("next", minutes=policy.min_interval_minutes), ""]
+    return "\n".join([*lines, tx("footer")]) + "\n"
+
+
+class Sink(Protocol):
+    """Where a rendered result goes; takes the result in memory with its body."""
+
+    def publish(self, result: SubmissionResult, body: str) -> object: ...
 
 
 class FileSink:
@@ -117,17 +225,29 @@ class FileSink:
         return path
 
 
-def write_feedback(course: Course, week: str, *, language: str | None = None) -> list[Path]:
-    """Render and write every recorded result of `week`; one failure never stops the rest."""
+def write_feedback(
+    course: Course,
+    week: str,
+    *,
+    language: str | None = None,
+    sinks: list[Sink] | None = None,
+) -> list[Path]:
+    """Render every recorded result of `week` (final view) and publish it to `sinks`
+    (default: the workspace files); one failure never stops the rest. Returns the files
+    written."""
     from autograder.gradebook import GradebookStore
 
     lang = language or course.config.language
     title = course.week(week).title
-    sink = FileSink(course)
+    targets: list[Sink] = sinks if sinks is not None else [FileSink(course)]
     paths = []
     for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student):
         try:
-            paths.append(sink.publish(result, to_markdown(result, language=lang, title=title)))
+            body = to_markdown(result, language=lang, title=title)
+            for sink in targets:
+                out = sink.publish(result, body)
+                if isinstance(out, Path):
+                    paths.append(out)
         except Exception:  # a bug of ours with one result, or its file
             log.exception("feedback for %s/%s not written", week, result.student)
     return paths

@@ -324,10 +324,12 @@ def test_inert_of_blank_text_is_empty() -> None:
 @given(text=HOSTILE)
 def test_check_feedback_before_the_deadline_renders_inert(text: str) -> None:
     from autograder.config import CheckPolicy
-    from autograder.continuous.render import check_markdown
+    from autograder.feedback import View, render_feedback
 
     policy = CheckPolicy(hidden_tests="full")
-    body = check_markdown(hostile_result(text), policy=policy, language="ko")
+    body = render_feedback(
+        hostile_result(text), view=View.before_deadline(policy, None), language="ko"
+    )
     assert_inert(body)
     page = render_github(body)
     assert set(page.cells_per_row) == {4}

@@ -208,9 +208,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "`{variable}` 모델을 내보낼 수 없습니다: {error}",
         "en": "the `{variable}` model cannot be exported: {error}",
     },
-    "threshold.load_refused": {
+    # the clean evaluator refused to load the artifact: the advice follows the threshold's kind
+    "threshold.load_refused_keras": {
         "ko": "`{variable}` 모델 파일을 코드 없이 불러올 수 없어 거부했습니다 ({detail}). Keras 기본 층만 쓰고 Lambda나 직접 만든 클래스는 쓰지 마세요",
         "en": "the `{variable}` model file was refused because it cannot be loaded without code ({detail}); use built-in Keras layers only, no Lambda or custom classes",
+    },
+    "threshold.load_refused_sklearn": {
+        "ko": "`{variable}` 모델 파일을 코드 없이 불러올 수 없어 거부했습니다 ({detail}). 과제가 요구하는 종류의 scikit-learn 모델만 쓰고 직접 만든 클래스는 쓰지 마세요",
+        "en": "the `{variable}` model file was refused because it cannot be loaded without code ({detail}); use only the kind of scikit-learn model the assignment asks for, no custom classes",
     },
     "threshold.load_failed": {
         "ko": "`{variable}` 모델 파일을 불러올 수 없습니다: {detail}",

@@ -23,7 +23,7 @@ from autograder.messages import render
 from autograder.messages.executor import executor_error
 from autograder.pipeline.context import WeekContext
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact
-from autograder.thresholds.requirements import check_requirements, describe
+from autograder.thresholds.requirements import KERAS_KINDS, check_requirements, describe
 from gpu_runner.evaluation import EvalRequest, EvalTask, Transform
 from gpu_runner.job import EXPORT_SUFFIX, ProbeRun, RunOutput
 from gpu_runner.runners.evaluators import Evaluator
@@ -198,9 +198,10 @@ def evaluate_models(
             continue
         if result.error:
             detail = result.detail[:200]
-            message = render(
-                f"threshold.{result.error}", lang, variable=spec.variable, detail=detail
-            )
+            code = result.error
+            if code == "load_refused":  # the advice names the framework the threshold expects
+                code += "_keras" if spec.kind in KERAS_KINDS else "_sklearn"
+            message = render(f"threshold.{code}", lang, variable=spec.variable, detail=detail)
             scored[threshold.id] = ScoredModel(None, message, what)
             continue
         scored[threshold.id] = ScoredModel(result.predictions, None, what)
