@@ -81,7 +81,7 @@ def score_run(
             problems=(Message.of("problem.infra_error", error=output.message[:300]),),
             **common,  # type: ignore[arg-type]
         )
-    tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [], lang)
+    tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [])
     flags: list[Message] = []
     if output.status in (RunStatus.KERNEL_DIED,):
         flags.append(Message.of("flag.kernel_died"))
@@ -93,7 +93,6 @@ def score_run(
         deadline=ctx.week.config.deadline,
         policy=ctx.course.config.late_policy,
         max_score=ctx.max_score,
-        lang=lang,
     )
     penalties = (penalty,) if penalty else ()
     score = max(0.0, raw + sum(p.points for p in penalties))
@@ -319,7 +318,7 @@ ProgressFn = Callable[[str, SubmissionResult | None], None]
 
 
 def read_listing(
-    course: Course, week: str, login: str, lang: str
+    course: Course, week: str, login: str
 ) -> tuple[dict[str, bytes], list[Message], SubmissionMeta | None, str]:
     """A stored submission: (files, problems reading them, its metadata, content hash)."""
     files, problems = read_submission(course.submission_dir(week, login))
@@ -356,7 +355,7 @@ def grade_week(
     report = BatchReport()
     for login in logins or course.submitted_logins(week):
         try:
-            files, problems, meta, digest = read_listing(course, week, login, lang)
+            files, problems, meta, digest = read_listing(course, week, login)
         except Exception as exc:  # ours: the stored submission cannot be read
             failed.append(error_result(ctx, week=week, login=login, exc=exc, language=lang))
             continue

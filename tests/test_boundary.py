@@ -357,7 +357,7 @@ def test_normalized_notebook_holds_valid_text_and_no_internal_keys(
     cell.metadata[internal] = "x"
     nb = nbformat.v4.new_notebook(cells=[cell], metadata={internal: {"a": 1}, key: value})
     problems: list[str] = []
-    clean = normalize_notebook(nb, name="n.ipynb", lang="en", problems=problems)
+    clean = normalize_notebook(nb, name="n.ipynb", problems=problems)
     text = nbformat.writes(clean)
     assert utf8_ok(text) and utf8_ok(clean.cells[0].source)
     assert clean.cells[0].source == valid_text(source)

@@ -87,3 +87,7 @@ def test_week(week: str) -> None:
             assert message, f"{week}/{name}: {failed} fails without any message"
         body = to_markdown(result, language="ko", title=ctx.week.title)
         assert "BEGIN HIDDEN TESTS" not in body
+        kinds = {t.id: t.model.kind for t in ctx.week.config.thresholds}
+        for m in result.metrics:  # the advice speaks of the framework the threshold expects
+            if kinds.get(m.id) == "sklearn":
+                assert "Keras" not in m.message, (name, m.id, m.message)

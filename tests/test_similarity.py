@@ -314,9 +314,7 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
         return {(p["a"], p["b"]): p for p in json.loads(out.stdout)["pairs"]}
 
     def flagged_results() -> set[str]:
-        return {
-            r.student for r in GradebookStore(course).results("demo01") if FLAG in r.flags
-        }
+        return {r.student for r in GradebookStore(course).results("demo01") if FLAG in r.flags}
 
     grade_week(course, "demo01", runner=ProcessRunner(), jobs=2)
     pairs = similarity()
@@ -361,14 +359,19 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
 def test_flags_are_replaced_not_stacked_and_other_flags_stay() -> None:
     tamper = Message.of("flag.kernel_died")
     result = SubmissionResult("w", "amy", "graded", 1.0, 1.0, flags=(tamper,))
-    (once,) = flag_results([result], {"amy"}, language="ko")
+    (once,) = flag_results([result], {"amy"})
     assert once.flags == (tamper, FLAG)
-    assert once.flag_texts("ko") == (CATALOG["flag.kernel_died"]["ko"], CATALOG["flag.similarity"]["ko"])
-    legacy = SubmissionResult("w", "amy", "graded", 1.0, 1.0, flags=(CATALOG["flag.similarity"]["en"],))
-    (relabelled,) = flag_results([legacy], set(), language="ko")  # stored before facts: text
+    assert once.flag_texts("ko") == (
+        CATALOG["flag.kernel_died"]["ko"],
+        CATALOG["flag.similarity"]["ko"],
+    )
+    legacy = SubmissionResult(
+        "w", "amy", "graded", 1.0, 1.0, flags=(CATALOG["flag.similarity"]["en"],)
+    )
+    (relabelled,) = flag_results([legacy], set())  # stored before facts: text
     assert relabelled.flags == ()
-    assert flag_results([once], {"amy"}, language="ko") == []  # unchanged: nothing to write
-    (cleared,) = flag_results([once], set(), language="en")
+    assert flag_results([once], {"amy"}) == []  # unchanged: nothing to write
+    (cleared,) = flag_results([once], set())
     assert cleared.flags == (tamper,)
 
 

@@ -33,9 +33,7 @@ def _strip(metadata: object) -> list[str]:
     return found
 
 
-def normalize_notebook(
-    nb: NotebookNode, *, name: str, lang: str, problems: list[Message]
-) -> NotebookNode:
+def normalize_notebook(nb: NotebookNode, *, name: str, problems: list[Message]) -> NotebookNode:
     """`nb` with valid strings and no internal metadata; a note when keys were removed."""
     clean = nbformat.from_dict(valid_json(nb))
     removed = _strip(clean.get("metadata"))

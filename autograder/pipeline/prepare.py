@@ -38,7 +38,7 @@ class Prepared:
     violations: list[Violation] = field(default_factory=list)
 
 
-def _readable(data: bytes, name: str, lang: str, problems: list[Message]) -> NotebookNode | None:
+def _readable(data: bytes, name: str, problems: list[Message]) -> NotebookNode | None:
     if len(data) > MAX_NOTEBOOK_BYTES:
         problems.append(
             Message.of("problem.notebook_too_large", notebook=name, size=len(data) // 2**20)
@@ -54,13 +54,12 @@ def _readable(data: bytes, name: str, lang: str, problems: list[Message]) -> Not
     if not isinstance(nb.get("cells"), list):
         problems.append(Message.of("problem.notebook_unreadable", notebook=name, error="no cells"))
         return None
-    return normalize_notebook(nb, name=name, lang=lang, problems=problems)
+    return normalize_notebook(nb, name=name, problems=problems)
 
 
 def _modified_locked_cells(
     nb: NotebookNode,
     checksums: dict[str, str],
-    lang: str,
     source_tests: dict[str, str] | None = None,
 ) -> list[Message]:
     """Locked cells whose content differs from the release (sanitize restores them).
@@ -131,7 +130,6 @@ def prepare_job(
     login: str,
     files: dict[str, bytes],
 ) -> Prepared:
-    lang = ctx.language
     problems: list[Message] = []
     located = _find_notebooks(ctx, files, problems)
     job_files: dict[str, bytes] = {}
@@ -146,7 +144,7 @@ def prepare_job(
     for expected in ctx.week.notebooks:
         notebook_id = expected.removesuffix(".ipynb")
         nb = (
-            _readable(files[located[expected]], located[expected], lang, problems)
+            _readable(files[located[expected]], located[expected], problems)
             if expected in located
             else None
         )
@@ -154,7 +152,6 @@ def prepare_job(
             problems += _modified_locked_cells(
                 nb,
                 ctx.release_checksums.get(notebook_id, {}),
-                lang,
                 ctx.source_test_checksums.get(notebook_id, {}),
             )
             try:

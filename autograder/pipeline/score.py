@@ -60,9 +60,7 @@ def _exception_type(cell: NotebookNode | None) -> str:
     return ""
 
 
-def _safe_message(
-    info: GradedCell, text: str, lang: str, cell: NotebookNode | None = None
-) -> Message:
+def _safe_message(info: GradedCell, text: str, cell: NotebookNode | None = None) -> Message:
     """What the student may read about a failed test cell.
 
     A cell with hidden tests shows the exception's type and the instructor's hint,
@@ -89,7 +87,7 @@ def _answer_checksum(cell: NotebookNode) -> str:
         return ""
 
 
-def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
+def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell) -> TestResult:
     from nbgrader.utils import determine_grade
 
     def result(points: float, status: str, message: Message | str) -> TestResult:
@@ -124,7 +122,7 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
     if status is CellStatus.NOT_RUN:
         return result(0.0, "not_run", Message.of("test.not_run"))
     if status is CellStatus.ERROR:
-        return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", lang, cell))
+        return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", cell))
     if _has_stderr(cell):
         return result(0.0, "failed", Message.of("test.stderr"))
     try:
@@ -136,13 +134,12 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
         return result(points, "passed", "")
     if points > 0:
         return result(points, "passed", Message.of("test.partial"))
-    return result(0.0, "failed", _safe_message(info, "", lang))
+    return result(0.0, "failed", _safe_message(info, ""))
 
 
 def score_tests(
     ctx: WeekContext, output: RunOutput, missing_notebooks: set[str]
 ) -> list[TestResult]:
-    lang = ctx.language
     results: list[TestResult] = []
     runs = {nb.name.removesuffix(".ipynb"): nb for nb in output.notebooks}
     for notebook_id, infos in ctx.cells.items():
@@ -172,7 +169,7 @@ def score_tests(
             if found is None or grade_id in seen:
                 continue
             seen.add(found.grade_id)
-            results.append(_score_cell(cell, status, found, lang))
+            results.append(_score_cell(cell, status, found))
         for grade_id, info in infos.items():
             if grade_id not in seen:  # sanitize re-adds these; belt and braces
                 results.append(
@@ -245,9 +242,7 @@ def implausible(threshold: Threshold, value: float | None, direction: str) -> bo
     return value > limit if direction == "higher" else value < limit
 
 
-def apply_rules(
-    tests: list[TestResult], violations: list[Violation], lang: str
-) -> list[TestResult]:
+def apply_rules(tests: list[TestResult], violations: list[Violation]) -> list[TestResult]:
     """A broken "by hand" rule: the tests it names score zero and say why."""
     broken = {test: v for v in reversed(violations) for test in v.tests}
     return [
@@ -272,7 +267,6 @@ def late_penalty(
     deadline: datetime | None,
     policy: LatePolicy,
     max_score: float,
-    lang: str,
 ) -> tuple[float, Penalty | None]:
     """(seconds late, penalty) from the trusted submission time."""
     if submitted_at is None or deadline is None:

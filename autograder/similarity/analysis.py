@@ -169,9 +169,7 @@ def analyse_week(
     )
 
 
-def flag_results(
-    results: Iterable[SubmissionResult], flagged: set[str], *, language: str
-) -> list[SubmissionResult]:
+def flag_results(results: Iterable[SubmissionResult], flagged: set[str]) -> list[SubmissionResult]:
     """The results whose similarity flag must change, changed (no other student named)."""
     changed = []
     for result in results:
@@ -189,9 +187,7 @@ def apply_flags(course: Course, week: str, similarity: WeekSimilarity) -> list[s
     from autograder.grading import save_result
 
     store = GradebookStore(course)
-    changed = flag_results(
-        store.recorded_results(week), similarity.flagged_logins(), language=course.config.language
-    )
+    changed = flag_results(store.recorded_results(week), similarity.flagged_logins())
     for result in changed:
         save_result(course, store, result)
     return [r.student for r in changed]
