@@ -138,8 +138,8 @@ def render_feedback(
         lines += [tx("metrics"), ""]
         for m in result.metrics:
             lines.append(_metric_line(m, tx))
-            if m.message:
-                lines.append(f"  - {inert(m.message)}")
+            if note := m.text(language):
+                lines.append(f"  - {inert(note)}")
         lines.append("")
     if result.penalties:
         lines += [tx("penalties"), ""]

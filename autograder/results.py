@@ -133,13 +133,22 @@ class MetricResult:
     points: float
     max_points: float
     direction: str = "higher"
-    message: str = ""
+    message: Message | str = ""  # a fact after construction
     details: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _normalize(self, rendered={"message": MESSAGE_CHARS, "id": 200, "metric": 200})
+        _normalize(self, rendered={"id": 200, "metric": 200})
+        object.__setattr__(self, "message", fact(self.message, MESSAGE_CHARS))
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def fact(self) -> Message:
+        assert isinstance(self.message, Message)
+        return self.message
+
+    def text(self, language: str) -> str:
+        return shown(self.fact, language, MESSAGE_CHARS)
+
+    def to_dict(self, language: str = "ko") -> dict[str, Any]:
         return {
             "id": self.id,
             "metric": self.metric,
@@ -149,7 +158,7 @@ class MetricResult:
             "points": float(self.points),
             "max_points": float(self.max_points),
             "direction": self.direction,
-            "message": self.message,
+            "message": self.text(language),
             "details": dict(self.details),
         }
 
@@ -246,7 +255,7 @@ class SubmissionResult:
             "score": round(float(self.score), 4),
             "max_score": round(float(self.max_score), 4),
             "tests": [t.to_dict(lang) for t in self.tests],
-            "metrics": [m.to_dict() for m in self.metrics],
+            "metrics": [m.to_dict(lang) for m in self.metrics],
             "penalties": [p.to_dict(lang) for p in self.penalties],
             "problems": list(self.problem_texts()),
             "flags": list(self.flag_texts()),
@@ -269,6 +278,7 @@ class SubmissionResult:
             "flags": [f.to_dict() for f in self.flags],
             "penalties": [p.fact.to_dict() for p in self.penalties],
             "tests": [t.fact.to_dict() for t in self.tests],
+            "metrics": [m.fact.to_dict() for m in self.metrics],
         }
 
     @classmethod
@@ -290,6 +300,13 @@ class SubmissionResult:
                 tests, restored("tests", [t.get("message", "") for t in tests]), strict=True
             )
         ]
+        metrics = list(data.get("metrics", []))
+        metrics = [
+            {**m, "message": x}
+            for m, x in zip(
+                metrics, restored("metrics", [m.get("message", "") for m in metrics]), strict=True
+            )
+        ]
         penalties = list(data.get("penalties", []))
         penalties = [
             {**p, "reason": r}
@@ -304,7 +321,7 @@ class SubmissionResult:
             score=float(data["score"]),
             max_score=float(data["max_score"]),
             tests=tuple(TestResult(**t) for t in tests),
-            metrics=tuple(MetricResult(**m) for m in data.get("metrics", [])),
+            metrics=tuple(MetricResult(**m) for m in metrics),
             penalties=tuple(Penalty(**p) for p in penalties),
             problems=tuple(restored("problems", list(data.get("problems", [])))),
             flags=tuple(restored("flags", list(data.get("flags", [])))),

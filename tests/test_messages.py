@@ -59,11 +59,13 @@ def test_results_hold_facts_and_render_the_contract_at_the_json_edge() -> None:
 
     from autograder.reports.stats import failure_reasons
     from autograder.result_file import result_text
-    from autograder.results import Penalty, SubmissionResult, TestResult
+    from autograder.results import MetricResult, Penalty, SubmissionResult, TestResult
 
     result = SubmissionResult(
         "week03", "alice", "graded", 7.5, 10.0,
         tests=(TestResult("t", "week03", 0.0, 1.0, "timeout", message=Message.of("test.timeout")),),
+        metrics=(MetricResult("auc", "roc_auc", None, 0.9, 0.8, 0.0, 1.0, message=Message.of(
+            "threshold.scored_note", what="clf", note=Message.of("threshold.no_artifact"))),),
         penalties=(Penalty(Message.of("penalty.late", days=2), -1.0),),
         problems=(Message.of("problem.cell_restored", cell="ro1"), "free text"),
         language="en",
@@ -76,6 +78,7 @@ def test_results_hold_facts_and_render_the_contract_at_the_json_edge() -> None:
     ]
     assert contract["tests"][0]["message"] == "the cell ran past its time limit"
     assert contract["penalties"] == [{"reason": "late submission (2 days)", "points": -1.0}]
+    assert contract["metrics"][0]["message"].startswith("scored: clf · no predictions were")
     stored = SubmissionResult.from_dict(json.loads(result_text(result)))
     assert stored == result and stored.to_dict() == contract
     assert failure_reasons(stored) == {"cell_modified", "timeout"}  # by code, any language

@@ -180,6 +180,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "grading infrastructure error (not your fault): {error}",
     },
     # -- Model thresholds (student-facing)
+    "threshold.scored_note": {
+        "ko": "채점한 모델: {what} · {note}",
+        "en": "scored: {what} · {note}",
+    },
+    "threshold.line_note": {"ko": "{line} · {note}", "en": "{line} · {note}"},
     "threshold.scored": {
         "ko": "채점한 모델: {what}",
         "en": "scored: {what}",
@@ -325,10 +330,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "예측의 모양이 {actual}입니다. 허용되는 모양: {allowed}",
         "en": "the predictions have shape {actual}; allowed shapes: {allowed}",
     },
-    "threshold.or": {
-        "ko": " 또는 ",
-        "en": " or ",
-    },
+    "threshold.either": {"ko": "{first} 또는 {second}", "en": "{first} or {second}"},
+    "threshold.gates_and": {"ko": "{first}; {second}", "en": "{first}; {second}"},
     "threshold.not_class_labels": {
         "ko": "예측이 클래스 레이블(정수)이 아닙니다. 레이블 배열 (n,) 또는 확률 배열 (n, k)를 반환하세요",
         "en": "the predictions are not class labels (whole numbers); return labels (n,) or probabilities (n, k)",

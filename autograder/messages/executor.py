@@ -26,8 +26,3 @@ def executor_message(text: str) -> Message:
         seconds = text.removeprefix("timed out after ").removesuffix(" s")
         return Message.of("executor.timed_out", seconds=seconds)
     return Message.text(text)
-
-
-def executor_error(text: str, language: str) -> str:
-    """`executor_message` rendered in `language`."""
-    return executor_message(text).render(language)

@@ -19,7 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.config import LatePolicy, Threshold
-from autograder.messages import Message, render
+from autograder.messages import Message
 from autograder.pipeline.context import GradedCell, WeekContext
 from autograder.pipeline.evaluate import ScoredModel
 from autograder.pipeline.rules import Violation
@@ -202,10 +202,9 @@ def score_thresholds(
         outcome = score_threshold(
             threshold,
             artifact=model.predictions if model else None,
-            failure=model.failure if model else render("test.not_run", ctx.language),
+            failure=model.failure if model else Message.of("test.not_run"),
             scored=model.what if model else threshold.model.variable,
             week_dir=ctx.week.source_dir,
-            language=ctx.language,
         )
         data = outcome.to_dict()
         results.append(
@@ -218,7 +217,7 @@ def score_thresholds(
                 points=data["points"],
                 max_points=data["max_points"],
                 direction=data.get("direction", "higher"),
-                message=data.get("message", ""),
+                message=outcome.message,
                 details=data.get("details", {}),
             )
         )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from autograder.messages import Message
 from autograder.thresholds.artifact import Shape
 
 Direction = Literal["higher", "lower"]
@@ -25,10 +26,10 @@ class Reference:
 class MetricResult:
     value: float | None
     details: dict[str, float] = field(default_factory=dict)
-    message: str = ""  # student-facing note (e.g. failed gates); empty when plain
+    message: Message | None = None  # student-facing note (e.g. failed gates); None when plain
 
 
-Compute = Callable[[np.ndarray, Reference, Mapping[str, Any], str], MetricResult]
+Compute = Callable[[np.ndarray, Reference, Mapping[str, Any]], MetricResult]
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
-from autograder.messages import render
-from autograder.messages.executor import executor_error
+from autograder.messages import Message
+from autograder.messages.executor import executor_message
 from autograder.thresholds.artifact import InvalidPrediction, validate
 from autograder.thresholds.base import Metric, MetricResult, Reference
 from autograder.thresholds.metrics import get_metric
@@ -36,14 +36,17 @@ class MetricOutcome:
     points: float
     max_points: float
     direction: str  # "higher" | "lower"
-    message: str  # student-facing, in the grading language
+    message: Message  # student-facing, rendered where a person reads it
     details: dict[str, float] = field(default_factory=dict)
 
     @property
     def reached(self) -> bool:
         return self.value is not None and _reached(self.value, self.target, self.direction)
 
-    def to_dict(self) -> dict[str, Any]:
+    def text(self, language: str) -> str:
+        return self.message.render(language)
+
+    def to_dict(self, language: str = "ko") -> dict[str, Any]:
         return {
             "id": self.id,
             "metric": self.metric,
@@ -53,7 +56,7 @@ class MetricOutcome:
             "points": self.points,
             "max_points": self.max_points,
             "direction": self.direction,
-            "message": self.message,
+            "message": self.text(language),
             "details": dict(self.details),
         }
 
@@ -115,8 +118,7 @@ def score_threshold(
     artifact: bytes | None,
     probe_error: str | None = None,
     week_dir: Path,
-    language: str = "ko",
-    failure: str | None = None,
+    failure: Message | None = None,
     scored: str = "",
 ) -> MetricOutcome:
     """Score the predictions (``.npy``) for `threshold` against the week's hidden files.
@@ -131,14 +133,12 @@ def score_threshold(
     elif probe_error is not None:
         result = MetricResult(
             None,
-            message=render(
-                "threshold.probe_error", language, error=executor_error(probe_error, language)
-            ),
+            message=Message.of("threshold.probe_error", error=executor_message(probe_error)),
         )
     elif artifact is None:
-        result = MetricResult(None, message=render("threshold.no_artifact", language))
+        result = MetricResult(None, message=Message.of("threshold.no_artifact"))
     else:
-        result = _evaluate(metric, reference, threshold, artifact, language)
+        result = _evaluate(metric, reference, threshold, artifact)
     value = result.value
     if value is not None and not math.isfinite(value):
         value = None
@@ -150,9 +150,9 @@ def score_threshold(
         direction=direction,
         curve=threshold.curve,
     )
-    message = result.message or _summary(value, threshold, direction, language)
+    message = result.message or _summary(value, threshold, direction)
     if scored:
-        message = f"{render('threshold.scored', language, what=scored)} · {message}"
+        message = Message.of("threshold.scored_note", what=scored, note=message)
     return MetricOutcome(
         id=threshold.id,
         metric=metric.name,
@@ -172,41 +172,37 @@ def format_line(outcome: MetricOutcome, language: str = "ko") -> str:
 
     When points are missing, the reason (the outcome's message) follows after " · ".
     """
-    value = (
-        render("threshold.no_value", language) if outcome.value is None else f"{outcome.value:.3f}"
-    )
+    value = Message.of("threshold.no_value") if outcome.value is None else f"{outcome.value:.3f}"
     target = f"{outcome.target:g}" if outcome.direction == "higher" else f"≤ {outcome.target:g}"
-    line = render(
+    line = Message.of(
         "threshold.line",
-        language,
         value=value,
         target=target,
         mark="✓" if outcome.reached else "✗",
         points=_points_text(outcome.points),
         max_points=_points_text(outcome.max_points),
     )
-    if outcome.points < outcome.max_points and outcome.message:
-        line += f" · {outcome.message}"
-    return line
+    if outcome.points < outcome.max_points:
+        line = Message.of("threshold.line_note", line=line, note=outcome.message)
+    return line.render(language)
 
 
 def _evaluate(
-    metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes, language: str
+    metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes
 ) -> MetricResult:
     try:
         array = validate(
             artifact,
             shapes=metric.shapes_for(reference),
             rows=metric.rows_for(reference, threshold.options),
-            language=language,
         )
-        return metric.compute(array, reference, threshold.options, language)
+        return metric.compute(array, reference, threshold.options)
     except InvalidPrediction as exc:
-        return MetricResult(None, message=str(exc))
+        return MetricResult(None, message=exc.fact)
     except (ValueError, FloatingPointError, OverflowError) as exc:
         # sklearn refusing a shape of predictions we did not foresee: still the student's array
         return MetricResult(
-            None, message=render("threshold.metric_failed", language, error=str(exc)[:300])
+            None, message=Message.of("threshold.metric_failed", error=str(exc)[:300])
         )
 
 
@@ -232,20 +228,19 @@ def _reached(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "higher" else value <= target
 
 
-def _summary(value: float | None, threshold: Threshold, direction: str, language: str) -> str:
+def _summary(value: float | None, threshold: Threshold, direction: str) -> Message:
     if value is not None and _reached(value, threshold.target, direction):
-        return render("threshold.ok", language)
+        return Message.of("threshold.ok")
     above_floor = value is not None and (
         value > threshold.floor if direction == "higher" else value < threshold.floor
     )
     if above_floor:
-        return render(
+        return Message.of(
             "threshold.partial",
-            language,
             floor=f"{threshold.floor:g}",
             target=f"{threshold.target:g}",
         )
-    return render("threshold.below_floor", language, floor=f"{threshold.floor:g}")
+    return Message.of("threshold.below_floor", floor=f"{threshold.floor:g}")
 
 
 def _points_text(points: float) -> str:
