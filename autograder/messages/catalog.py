@@ -641,6 +641,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{name} 전체 보고서",
         "en": "{name}: course report",
     },
+    "report.days": {"ko": "{n}일", "en": "{n}d"},
+    "report.hours": {"ko": "{n}시간", "en": "{n}h"},
+    "report.minutes": {"ko": "{n}분", "en": "{n}m"},
     "report.generated": {
         "ko": "생성 시각",
         "en": "generated",

@@ -57,12 +57,11 @@ def format_late(seconds: float, language: str) -> str:
     minutes = int(round(seconds / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    units = ("일", "시간", "분") if language == "ko" else ("d", "h", "m")
-    sep = " "
-    parts = [f"{days}{units[0]}" if days else "", f"{hours}{units[1]}" if hours else ""]
+    tx = Labels(language, "report")
+    parts = [tx("days", n=days) if days else "", tx("hours", n=hours) if hours else ""]
     if not days:
-        parts.append(f"{mins}{units[2]}" if mins or not hours else "")
-    return sep.join(p for p in parts if p)
+        parts.append(tx("minutes", n=mins) if mins or not hours else "")
+    return " ".join(p for p in parts if p)
 
 
 def format_time(when: datetime | None, deadline: datetime | None) -> str:
