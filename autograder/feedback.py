@@ -207,9 +207,12 @@ def _check_body(
 
 
 class Sink(Protocol):
-    """Where a rendered result goes; takes the result in memory with its body."""
+    """Where a rendered result goes; takes the result in memory with its body.
 
-    def publish(self, result: SubmissionResult, body: str) -> object: ...
+    `publish` returns True when the student was notified now (an issue created or
+    edited), False otherwise (a file written, an unchanged body, posting disabled)."""
+
+    def publish(self, result: SubmissionResult, body: str) -> bool: ...
 
 
 class FileSink:
@@ -218,11 +221,14 @@ class FileSink:
     def __init__(self, course: Course) -> None:
         self.course = course
 
-    def publish(self, result: SubmissionResult, body: str) -> Path:
-        path = self.course.feedback_path(result.assignment, result.student)
+    def path(self, result: SubmissionResult) -> Path:
+        return self.course.feedback_path(result.assignment, result.student)
+
+    def publish(self, result: SubmissionResult, body: str) -> bool:
+        path = self.path(result)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
-        return path
+        return False  # a file for the instructor: nobody is notified
 
 
 def write_feedback(
@@ -232,22 +238,22 @@ def write_feedback(
     language: str | None = None,
     sinks: list[Sink] | None = None,
 ) -> list[Path]:
-    """Render every recorded result of `week` (final view) and publish it to `sinks`
-    (default: the workspace files); one failure never stops the rest. Returns the files
+    """Render every recorded result of `week` (final view) into the workspace files and
+    publish it to any further `sinks`; one failure never stops the rest. Returns the files
     written."""
     from autograder.gradebook import GradebookStore
 
     lang = language or course.config.language
     title = course.week(week).title
-    targets: list[Sink] = sinks if sinks is not None else [FileSink(course)]
+    files = FileSink(course)
+    targets: list[Sink] = [files, *(sinks or ())]
     paths = []
     for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student):
         try:
             body = to_markdown(result, language=lang, title=title)
             for sink in targets:
-                out = sink.publish(result, body)
-                if isinstance(out, Path):
-                    paths.append(out)
+                sink.publish(result, body)
+            paths.append(files.path(result))
         except Exception:  # a bug of ours with one result, or its file
             log.exception("feedback for %s/%s not written", week, result.student)
     return paths

@@ -160,11 +160,10 @@ class Worker:
         )
 
     def _post(self, result: SubmissionResult, body: str) -> bool:
-        """The body to every sink, in memory: the workspace file, then the issue."""
-        posted = False
-        for sink in self.sinks:
-            posted = bool(sink.publish(result, body)) or posted
-        return posted
+        """The body to every sink, in memory (the workspace file, then the issue); True
+        when the student was notified."""
+        notified = [sink.publish(result, body) for sink in self.sinks]
+        return any(notified)
 
     def process(self, job: Job) -> Outcome:
         now = self.clock.time()
