@@ -36,12 +36,12 @@ def _normalize(obj: object, *, rendered: dict[str, int]) -> None:
                 object.__setattr__(obj, f.name, clean)
 
 
-def fact(value: Message | str, limit: int = NOTE_CHARS) -> Message:
+def as_fact(value: Message | str, limit: int = NOTE_CHARS) -> Message:
     """A fact with its text parameters normalised; a plain string becomes free text."""
     if not isinstance(value, Message):
         return Message.text(display_text(str(value), limit))
     params = {
-        k: fact(v, limit)
+        k: as_fact(v, limit)
         if isinstance(v, Message)
         else (display_text(v, limit) if isinstance(v, str) else v)
         for k, v in value.params.items()
@@ -55,7 +55,7 @@ def shown(value: Message, language: str, limit: int = NOTE_CHARS) -> str:
 
 
 def _notes(values: tuple[Message | str, ...]) -> tuple[Message, ...]:
-    clean = [fact(v) for v in values]
+    clean = [as_fact(v) for v in values]
     if len(clean) > MAX_NOTES:
         clean = [*clean[: MAX_NOTES - 1], Message.of("note.more", count=len(clean) - MAX_NOTES + 1)]
     return tuple(clean)
@@ -87,7 +87,7 @@ class TestResult:
 
     def __post_init__(self) -> None:
         _normalize(self, rendered={"id": 200, "notebook": 200, "comment": 2000})
-        object.__setattr__(self, "message", fact(self.message, MESSAGE_CHARS))
+        object.__setattr__(self, "message", as_fact(self.message, MESSAGE_CHARS))
 
     @property
     def fact(self) -> Message:
@@ -138,7 +138,7 @@ class MetricResult:
 
     def __post_init__(self) -> None:
         _normalize(self, rendered={"id": 200, "metric": 200})
-        object.__setattr__(self, "message", fact(self.message, MESSAGE_CHARS))
+        object.__setattr__(self, "message", as_fact(self.message, MESSAGE_CHARS))
 
     @property
     def fact(self) -> Message:
@@ -169,7 +169,7 @@ class Penalty:
     points: float  # negative
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "reason", fact(self.reason))
+        object.__setattr__(self, "reason", as_fact(self.reason))
 
     @property
     def fact(self) -> Message:
