@@ -138,7 +138,7 @@ def grade_submission(
 
     loaded = load_course(course)
     built = _runner(loaded, runner, week)
-    files, problems = read_given(submission, lang=loaded.config.language)
+    files, problems = read_given(submission)
     return grade_single(
         loaded,
         week,

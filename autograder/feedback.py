@@ -1,91 +1,44 @@
-"""Render a SubmissionResult as the Markdown body of a feedback issue.
+"""Render a SubmissionResult as the Markdown body of a feedback issue, and publish it.
 
-Rendering is separate from publishing (`FileSink` here, the GitHub issue sink
-in `autograder.github`). Hidden-test source never reaches a result, so it
-cannot reach feedback; hidden failures carry only the instructor's hint.
+One renderer (`render_feedback`) with a view: the final result after the deadline, or
+a check before it (what the week's `[check]` policy lets a student see). Rendering is
+separate from publishing: a `Sink` takes the result in memory with its body (`FileSink`
+here, `GitHubIssueSink` in `autograder.github.feedback`, over the outbox). Hidden-test
+source never reaches a result, so it cannot reach feedback under any view; hidden
+failures carry only the instructor's hint.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
+from autograder.config import CheckPolicy
 from autograder.course import Course
-from autograder.results import SubmissionResult, TestResult
+from autograder.messages import CATALOG, Labels
+from autograder.results import MetricResult, SubmissionResult, TestResult
 from gpu_runner.textsafe import display_text
 
 log = logging.getLogger(__name__)
 
-TEXT: dict[str, dict[str, Any]] = {
-    "ko": {
-        "title": "{title} 채점 결과",
-        "score": "**점수: {score:g} / {max:g}**",
-        "provisional": "**잠정 점수**: 수동 채점 {pending:g}점이 아직 채점 대기 중입니다. 최종 점수는 바뀔 수 있습니다.",
-        "review": "**잠정 점수**: 수동 채점한 답안이 다시 제출되어 교수자가 다시 확인할 예정입니다.",
-        "pending": "{points:g}점 채점 대기",
-        "extra": "가산점 +{points:g}",
-        "comments": "### 채점자 의견",
-        "tests": "### 테스트",
-        "col": "| 항목 | 결과 | 점수 | 설명 |\n|---|---|---|---|",
-        "metrics": "### 모델 성능 기준",
-        "penalties": "### 감점",
-        "problems": "### 알림",
-        "error": "채점 시스템 오류로 이 제출물은 아직 채점되지 않았습니다. 교수자가 다시 채점할 예정입니다.",
-        "hidden": "숨김",
-        "footer": "_autograder가 자동으로 작성했습니다. 질문은 교수자에게 하세요._",
-        "status": {
-            "passed": "✅ 통과",
-            "failed": "❌ 실패",
-            "error": "❌ 오류",
-            "timeout": "⏱️ 시간 초과",
-            "not_run": "⏭️ 실행 안 됨",
-            "manual": "📝 수동 채점",
-            "manual_graded": "📝 채점 완료",
-            "manual_review": "📝 재확인 중",
-        },
-        "your": "내 모델",
-        "target": "목표",
-        "floor": "최소",
-        "points": "점",
-        "late": "제출 시각: {when}",
-    },
-    "en": {
-        "title": "{title}: grading result",
-        "score": "**Score: {score:g} / {max:g}**",
-        "provisional": "**Provisional score**: {pending:g} points of hand-graded answers are "
-        "still pending. The final score may change.",
-        "review": "**Provisional score**: a hand-graded answer changed since it was graded; "
-        "the instructor will look at it again.",
-        "pending": "{points:g} points pending",
-        "extra": "extra credit +{points:g}",
-        "comments": "### Grader's comments",
-        "tests": "### Tests",
-        "col": "| item | result | points | details |\n|---|---|---|---|",
-        "metrics": "### Model thresholds",
-        "penalties": "### Penalties",
-        "problems": "### Notes",
-        "error": "A grading infrastructure error prevented grading this submission. "
-        "The instructor will regrade it.",
-        "hidden": "hidden",
-        "footer": "_Written by autograder. Ask your instructor if anything is unclear._",
-        "status": {
-            "passed": "✅ passed",
-            "failed": "❌ failed",
-            "error": "❌ error",
-            "timeout": "⏱️ timeout",
-            "not_run": "⏭️ not run",
-            "manual": "📝 manual",
-            "manual_graded": "📝 graded by hand",
-            "manual_review": "📝 to be reviewed",
-        },
-        "your": "your model",
-        "target": "target",
-        "floor": "floor",
-        "points": "points",
-        "late": "submitted at: {when}",
-    },
-}
+
+@dataclass(frozen=True)
+class View:
+    """What a body shows: the final result (`check` None), or a check before the deadline
+    under the week's policy."""
+
+    check: CheckPolicy | None = None
+    deadline: datetime | None = None
+
+    @classmethod
+    def before_deadline(cls, policy: CheckPolicy, deadline: datetime | None) -> View:
+        return cls(policy, deadline)
+
+
+FINAL = View()
 
 
 def inert(text: str, *, limit: int = 500, in_table: bool = False) -> str:
@@ -107,68 +60,159 @@ def inert(text: str, *, limit: int = 500, in_table: bool = False) -> str:
     return f"`{flat}`"
 
 
-def _test_row(test: TestResult, tx: dict[str, Any]) -> str:
-    name = f"`{test.id}`" + (f" ({tx['hidden']})" if test.hidden else "")
+def status_label(tx: Labels, status: str) -> str:
+    """A test status as shown in a table row (an unknown status as itself)."""
+    code = f"{tx.area}.status.{status}"
+    return tx(f"status.{status}") if code in CATALOG else status
+
+
+def _test_row(test: TestResult, tx: Labels) -> str:
+    name = f"`{test.id}`" + (f" ({tx('hidden')})" if test.hidden else "")
     status = test.status if not test.manual or test.pending else f"manual_{test.manual}"
     if test.pending:
-        points = tx["pending"].format(points=test.max_points)
+        points = tx("pending", points=test.max_points)
     else:
         points = f"{test.points:g} / {test.max_points:g}"
     if test.extra_credit:
-        points += " (" + tx["extra"].format(points=test.extra_credit) + ")"
+        points += " (" + tx("extra", points=test.extra_credit) + ")"
     return (
-        f"| {name} | {tx['status'].get(status, test.status)} | "
-        f"{points} | {inert(test.message, in_table=True)} |"
+        f"| {name} | {status_label(tx, status)} | "
+        f"{points} | {inert(test.text(tx.language), in_table=True)} |"
     )
 
 
-def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
-    tx = TEXT.get(language, TEXT["en"])
-    lines = [f"## {tx['title'].format(title=title or result.assignment)}", ""]
+def _metric_line(m: MetricResult, tx: Labels) -> str:
+    value = "—" if m.value is None else f"{m.value:.4g}"
+    mark = "✓" if m.points >= m.max_points else ("△" if m.points > 0 else "✗")
+    cmp = "≤ " if m.direction == "lower" else "≥ "
+    return (
+        f"- `{m.id}` ({m.metric}): {tx('your')} {value} — {tx('target')} {cmp}{m.target:g} "
+        f"{mark} ({tx('floor')} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx('points')})"
+    )
+
+
+def _error_body(result: SubmissionResult, lines: list[str], tx: Labels) -> str:
+    lines += [tx("error"), ""]
+    lines += [f"- {inert(p)}" for p in result.problem_texts(tx.language)]
+    return "\n".join([*lines, "", tx("footer")]) + "\n"
+
+
+def _notes(result: SubmissionResult, tx: Labels) -> list[str]:
+    notes = [*result.problem_texts(tx.language), *result.flag_texts(tx.language)]
+    if not notes:
+        return []
+    return [tx("problems"), "", *(f"- {inert(p)}" for p in notes), ""]
+
+
+def render_feedback(
+    result: SubmissionResult,
+    *,
+    view: View = FINAL,
+    language: str = "ko",
+    title: str | None = None,
+) -> str:
+    """The Markdown body of `result` under `view`, in `language`."""
+    if view.check is not None:
+        return _check_body(result, view.check, view.deadline, language, title)
+    tx = Labels(language, "feedback")
+    lines = [f"## {tx('title', title=title or result.assignment)}", ""]
     if result.status == "error":
-        lines += [tx["error"], ""]
-        lines += [f"- {inert(p)}" for p in result.problems]
-        return "\n".join(lines + ["", tx["footer"]]) + "\n"
-    lines += [tx["score"].format(score=result.score, max=result.max_score), ""]
+        return _error_body(result, lines, tx)
+    lines += [tx("score", score=result.score, max=result.max_score), ""]
     if result.pending_points:
-        lines += [tx["provisional"].format(pending=result.pending_points), ""]
+        lines += [tx("provisional", pending=result.pending_points), ""]
     elif result.provisional:
-        lines += [tx["review"], ""]
+        lines += [tx("review"), ""]
     if result.submitted_at:
-        lines += [tx["late"].format(when=result.submitted_at), ""]
+        lines += [tx("late", when=result.submitted_at), ""]
     if result.tests:
-        lines += [tx["tests"], "", tx["col"]]
-        for test in result.tests:
-            lines.append(_test_row(test, tx))
+        lines += [tx("tests"), "", tx("col")]
+        lines += [_test_row(test, tx) for test in result.tests]
         lines.append("")
     comments = [(t.id, t.comment) for t in result.tests if t.comment] + list(result.comments)
     if comments:
-        lines += [tx["comments"], ""]
+        lines += [tx("comments"), ""]
         lines += [f"- {inert(cell)}: {inert(text, limit=2000)}" for cell, text in comments]
         lines.append("")
     if result.metrics:
-        lines += [tx["metrics"], ""]
+        lines += [tx("metrics"), ""]
         for m in result.metrics:
-            value = "—" if m.value is None else f"{m.value:.4g}"
-            mark = "✓" if m.points >= m.max_points else ("△" if m.points > 0 else "✗")
-            cmp = "≤ " if m.direction == "lower" else "≥ "
-            lines.append(
-                f"- `{m.id}` ({m.metric}): {tx['your']} {value} — {tx['target']} {cmp}{m.target:g} "
-                f"{mark} ({tx['floor']} {m.floor:g}; {m.points:g}/{m.max_points:g}{tx['points']})"
-            )
-            if m.message:
-                lines.append(f"  - {inert(m.message)}")
+            lines.append(_metric_line(m, tx))
+            if note := m.text(language):
+                lines.append(f"  - {inert(note)}")
         lines.append("")
     if result.penalties:
-        lines += [tx["penalties"], ""]
-        lines += [f"- {inert(p.reason)}: {p.points:g}" for p in result.penalties]
+        lines += [tx("penalties"), ""]
+        lines += [f"- {inert(p.text(language))}: {p.points:g}" for p in result.penalties]
         lines.append("")
-    notes = [*result.problems, *result.flags]
-    if notes:
-        lines += [tx["problems"], ""]
-        lines += [f"- {inert(p)}" for p in notes]
+    return "\n".join([*lines, *_notes(result, tx), tx("footer")]) + "\n"
+
+
+def to_markdown(result: SubmissionResult, *, language: str = "ko", title: str | None = None) -> str:
+    """The final feedback body (after the deadline)."""
+    return render_feedback(result, view=FINAL, language=language, title=title)
+
+
+def _check_section(
+    heading: str, tests: list[TestResult], mode: str, tx: Labels, cx: Labels
+) -> list[str]:
+    if mode == "hidden" or not tests:
+        return []
+    lines = [heading, ""]
+    if mode == "count":
+        passed = sum(1 for t in tests if t.status == "passed")
+        lines.append(cx("count", passed=passed, total=len(tests)))
+    else:
+        lines += [tx("col"), *(_test_row(test, tx) for test in tests)]
+    return [*lines, ""]
+
+
+def _check_body(
+    result: SubmissionResult,
+    policy: CheckPolicy,
+    deadline: datetime | None,
+    language: str,
+    title: str | None,
+) -> str:
+    """Before the deadline: public tests in full (or as a count), hidden tests as a count
+    (or in full, hint only; or not at all), thresholds shown or not."""
+    tx = Labels(language, "feedback")
+    cx = Labels(language, "check")
+    lines = [f"## {cx('title', title=title or result.assignment)}", "", cx("intro")]
+    if deadline is not None:
+        lines.append(cx("deadline", when=deadline.isoformat()))
+    lines.append("")
+    if result.sha:
+        lines += [cx("commit", sha=result.sha[:7]), ""]
+    if result.status == "error":
+        return _error_body(result, lines, tx)
+    anything_hidden = "hidden" in (policy.public_tests, policy.hidden_tests, policy.thresholds)
+    if policy.show_score and not anything_hidden:
+        lines += [cx("score", score=result.score, max=result.max_score), ""]
+    public = [t for t in result.tests if not t.hidden]
+    hidden = [t for t in result.tests if t.hidden]
+    lines += _check_section(cx("public"), public, policy.public_tests, tx, cx)
+    lines += _check_section(cx("hidden"), hidden, policy.hidden_tests, tx, cx)
+    if result.metrics:
+        lines += [tx("metrics"), ""]
+        if policy.thresholds == "hidden":
+            lines.append(cx("thresholds_hidden"))
+        else:
+            lines += [_metric_line(m, tx) for m in result.metrics]
         lines.append("")
-    return "\n".join(lines + [tx["footer"]]) + "\n"
+    lines += _notes(result, tx)
+    if policy.min_interval_minutes > 0:
+        lines += [cx("next", minutes=policy.min_interval_minutes), ""]
+    return "\n".join([*lines, tx("footer")]) + "\n"
+
+
+class Sink(Protocol):
+    """Where a rendered result goes; takes the result in memory with its body.
+
+    `publish` returns True when the student was notified now (an issue created or
+    edited), False otherwise (a file written, an unchanged body, posting disabled)."""
+
+    def publish(self, result: SubmissionResult, body: str) -> bool: ...
 
 
 class FileSink:
@@ -177,24 +221,39 @@ class FileSink:
     def __init__(self, course: Course) -> None:
         self.course = course
 
-    def publish(self, result: SubmissionResult, body: str) -> Path:
-        path = self.course.feedback_path(result.assignment, result.student)
+    def path(self, result: SubmissionResult) -> Path:
+        return self.course.feedback_path(result.assignment, result.student)
+
+    def publish(self, result: SubmissionResult, body: str) -> bool:
+        path = self.path(result)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
-        return path
+        return False  # a file for the instructor: nobody is notified
 
 
-def write_feedback(course: Course, week: str, *, language: str | None = None) -> list[Path]:
-    """Render and write every recorded result of `week`; one failure never stops the rest."""
+def write_feedback(
+    course: Course,
+    week: str,
+    *,
+    language: str | None = None,
+    sinks: list[Sink] | None = None,
+) -> list[Path]:
+    """Render every recorded result of `week` (final view) into the workspace files and
+    publish it to any further `sinks`; one failure never stops the rest. Returns the files
+    written."""
     from autograder.gradebook import GradebookStore
 
     lang = language or course.config.language
     title = course.week(week).title
-    sink = FileSink(course)
+    files = FileSink(course)
+    targets: list[Sink] = [files, *(sinks or ())]
     paths = []
     for result in sorted(GradebookStore(course).results(week), key=lambda r: r.student):
         try:
-            paths.append(sink.publish(result, to_markdown(result, language=lang, title=title)))
+            body = to_markdown(result, language=lang, title=title)
+            for sink in targets:
+                sink.publish(result, body)
+            paths.append(files.path(result))
         except Exception:  # a bug of ours with one result, or its file
             log.exception("feedback for %s/%s not written", week, result.student)
     return paths

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.messages import Message
 from gpu_runner.textsafe import display_text
 
 MAX_COMPONENT_BYTES = 255  # NAME_MAX of ext4, xfs, overlayfs
@@ -45,8 +46,13 @@ REASONS = (
 )
 
 
+def refused_file(name: str, reason: str) -> Message:
+    """The problem of a refused file: its shown name and a reason of `REASONS`."""
+    return Message.of("problem.bad_file", name=name, why=Message.of(f"file.{reason}"))
+
+
 def name_problem(name: str) -> str | None:
-    """Why the relative path `name` is refused (a code of `REASONS`, see `i18n`), or None."""
+    """Why the relative path `name` is refused (a code of `REASONS`), or None."""
     try:
         encoded = name.encode("utf-8")
     except UnicodeEncodeError:

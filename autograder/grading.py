@@ -18,8 +18,8 @@ from datetime import datetime
 
 from autograder.course import Course
 from autograder.gradebook import GradebookStore
-from autograder.i18n import t
 from autograder.manual.autograded import write_autograded
+from autograder.messages import Message
 from autograder.nbgrader_adapter import open_source_gradebook
 from autograder.pipeline.context import WeekContext, load_week_context
 from autograder.pipeline.evaluate import ScoredModel, evaluate_models
@@ -52,7 +52,7 @@ def score_run(
     *,
     login: str,
     output: RunOutput,
-    problems: list[str],
+    problems: list[Message],
     missing_notebooks: set[str],
     meta: SubmissionMeta | None,
     digest: str,
@@ -72,18 +72,19 @@ def score_run(
         runner=output.runner,
         content_hash=digest,
         assignment_version=ctx.version,
+        language=lang,
     )
     if output.status is RunStatus.INFRA_ERROR:
         return SubmissionResult(
             status="error",
             score=0.0,
-            problems=(t(lang, "infra_error", error=output.message[:300]),),
+            problems=(Message.of("problem.infra_error", error=output.message[:300]),),
             **common,  # type: ignore[arg-type]
         )
-    tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [], lang)
-    flags: list[str] = []
+    tests = apply_rules(score_tests(ctx, output, missing_notebooks), violations or [])
+    flags: list[Message] = []
     if output.status in (RunStatus.KERNEL_DIED,):
-        flags.append(t(lang, "flag_kernel_died"))
+        flags.append(Message.of("flag.kernel_died"))
     metrics, review = score_thresholds(ctx, scored or {})
     flags += review
     raw = sum(x.points for x in tests) + sum(m.points for m in metrics)
@@ -92,11 +93,11 @@ def score_run(
         cutoff=ctx.course.cutoff(ctx.week.name),
         policy=ctx.course.config.late_policy,
         max_score=ctx.max_score,
-        lang=lang,
     )
     penalties = (penalty,) if penalty else ()
     score = max(0.0, raw + sum(p.points for p in penalties))
-    all_problems = [*(meta.problems if meta else ()), *problems, *run_problems(ctx, output)]
+    noted = [Message.text(p) for p in (meta.problems if meta else ())]  # stored as text
+    all_problems = [*noted, *problems, *run_problems(ctx, output)]
     return SubmissionResult(
         status="graded",
         score=round(score, 4),
@@ -131,9 +132,10 @@ def error_result(
         status="error",
         score=0.0,
         max_score=ctx.max_score if ctx else 0.0,
-        problems=(t(language, "infra_error", error=f"{type(exc).__name__}: {exc}"[:300]),),
+        problems=(Message.of("problem.infra_error", error=f"{type(exc).__name__}: {exc}"[:300]),),
         content_hash=digest,
         assignment_version=ctx.version if ctx else "",
+        language=language,
     )
 
 
@@ -144,7 +146,7 @@ def grade_files(
     files: dict[str, bytes],
     runner: Runner,
     meta: SubmissionMeta | None = None,
-    problems: list[str] | None = None,
+    problems: list[Message] | None = None,
     evaluator: Evaluator | None = None,
 ) -> SubmissionResult:
     """Grade one submission given as files; stores nothing and never raises.
@@ -167,7 +169,7 @@ def _grade_files(
     files: dict[str, bytes],
     runner: Runner,
     meta: SubmissionMeta | None = None,
-    problems: list[str] | None = None,
+    problems: list[Message] | None = None,
     evaluator: Evaluator | None = None,
 ) -> tuple[SubmissionResult, RunOutput | None]:
     """`grade_files`, with the run's output (the executed notebooks) when there is one."""
@@ -205,7 +207,7 @@ def _grade_for_formgrader(
     files: dict[str, bytes],
     runner: Runner,
     meta: SubmissionMeta | None,
-    problems: list[str],
+    problems: list[Message],
     evaluator: Evaluator | None = None,
 ) -> SubmissionResult:
     """Grade one stored submission and put its executed notebooks in nbgrader's autograded
@@ -320,10 +322,10 @@ ProgressFn = Callable[[str, SubmissionResult | None], None]
 
 
 def read_listing(
-    course: Course, week: str, login: str, lang: str
-) -> tuple[dict[str, bytes], list[str], SubmissionMeta | None, str]:
+    course: Course, week: str, login: str
+) -> tuple[dict[str, bytes], list[Message], SubmissionMeta | None, str]:
     """A stored submission: (files, problems reading them, its metadata, content hash)."""
-    files, problems = read_submission(course.submission_dir(week, login), lang=lang)
+    files, problems = read_submission(course.submission_dir(week, login))
     return files, problems, load_submission_meta(course, week, login), content_hash(files)
 
 
@@ -352,12 +354,12 @@ def grade_week(
     store = GradebookStore(course)
     recover_week(course, store, week)
     cached = store.cached(week)
-    todo: list[tuple[str, dict[str, bytes], SubmissionMeta | None, list[str]]] = []
+    todo: list[tuple[str, dict[str, bytes], SubmissionMeta | None, list[Message]]] = []
     failed: list[SubmissionResult] = []
     report = BatchReport()
     for login in logins or course.submitted_logins(week):
         try:
-            files, problems, meta, digest = read_listing(course, week, login, lang)
+            files, problems, meta, digest = read_listing(course, week, login)
         except Exception as exc:  # ours: the stored submission cannot be read
             failed.append(error_result(ctx, week=week, login=login, exc=exc, language=lang))
             continue
@@ -436,7 +438,12 @@ def _finish(
             status="error",
             score=0.0,
             max_score=result.max_score,
-            problems=(f"the result could not be recorded: {type(exc).__name__}: {exc}"[:300],),
+            problems=(
+                Message.text(
+                    f"the result could not be recorded: {type(exc).__name__}: {exc}"[:300]
+                ),
+            ),
+            language=result.language,
         )
     if result.status == "graded":  # what every reader sees: with the hand grades
         try:
@@ -456,7 +463,7 @@ def grade_single(
     files: dict[str, bytes],
     runner: Runner,
     submitted_at: datetime | None = None,
-    problems: list[str] | None = None,
+    problems: list[Message] | None = None,
 ) -> SubmissionResult:
     """Grade a submission outside the workspace (the `--submission` path of the CLI)."""
     ctx = load_week_context(course, week)

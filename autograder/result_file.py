@@ -15,8 +15,10 @@ from autograder.results import SubmissionResult
 
 
 def result_text(result: SubmissionResult) -> str:
-    """The stored JSON of a result: the same text in ag_result and the result file."""
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    """The stored JSON of a result: the same text in ag_result and the result file.
+
+    The contract's JSON plus its facts (codes and parameters), which reports count."""
+    return json.dumps(result.to_dict(facts=True), indent=2, ensure_ascii=False)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 
 from autograder.course import LOGIN_NAME, Course
 from autograder.errors import ConfigError, SubmissionError
-from autograder.file_names import name_problem, read_regular, read_tree, shown_name
-from autograder.i18n import file_problem
+from autograder.file_names import name_problem, read_regular, read_tree, refused_file, shown_name
+from autograder.messages import Message
 from gpu_runner.textsafe import valid_text
 
 log = logging.getLogger(__name__)
@@ -135,11 +135,11 @@ def load_submission_meta(course: Course, week: str, login: str) -> SubmissionMet
     return SubmissionMeta.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def read_submission(folder: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[str]]:
+def read_submission(folder: Path) -> tuple[dict[str, bytes], list[Message]]:
     """The student's files of a stored submission (metadata excluded) and a problem for
     each file refused (bad name, symlink, special file, too large)."""
     tree = read_tree(folder, skip=frozenset(META_FILES))
-    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    problems = [refused_file(name, why) for name, why in tree.refused]
     return tree.files, problems
 
 
@@ -163,18 +163,19 @@ def read_local_folder(
     """Files of a student's folder; bad names, symlinks, special and oversized files
     become problems."""
     tree = read_tree(folder, skip=frozenset(META_FILES), max_file_bytes=max_bytes)
-    problems = [file_problem(lang, name, why) for name, why in tree.refused]
+    problems = [refused_file(name, why).render(lang) for name, why in tree.refused]
     return tree.files, problems
 
 
-def read_given(path: Path, *, lang: str = "en") -> tuple[dict[str, bytes], list[str]]:
+def read_given(path: Path) -> tuple[dict[str, bytes], list[Message]]:
     """A submission named on the command line: a folder, or one notebook file."""
     if path.is_dir():
-        return read_local_folder(path, lang=lang)
+        tree = read_tree(path, skip=frozenset(META_FILES), max_file_bytes=MAX_FILE_BYTES)
+        return tree.files, [refused_file(name, why) for name, why in tree.refused]
     why = name_problem(path.name)
     data = read_regular(path, MAX_FILE_BYTES) if why is None else why
     if isinstance(data, str):
-        return {}, [file_problem(lang, shown_name(path.name), data)]
+        return {}, [refused_file(shown_name(path.name), data)]
     return {path.name: data}, []
 
 

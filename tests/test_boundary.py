@@ -203,7 +203,8 @@ def test_the_result_writer_round_trips_any_text(tmp_path_factory, text: str) -> 
     write_result_file(path, result_text(result))
     raw = path.read_bytes()
     data = json.loads(raw.decode("utf-8"))  # valid UTF-8, valid JSON
-    assert data == result.to_dict()
+    assert data == result.to_dict(facts=True)  # the contract, plus the facts it renders
+    assert {k: v for k, v in data.items() if k != "facts"} == result.to_dict()
     assert SubmissionResult.from_dict(data) == result
     assert read_result_text(path) == result_text(result)
     rendered = [t["message"] for t in data["tests"]] + data["problems"] + data["flags"]
@@ -323,10 +324,12 @@ def test_inert_of_blank_text_is_empty() -> None:
 @given(text=HOSTILE)
 def test_check_feedback_before_the_deadline_renders_inert(text: str) -> None:
     from autograder.config import CheckPolicy
-    from autograder.continuous.render import check_markdown
+    from autograder.feedback import View, render_feedback
 
     policy = CheckPolicy(hidden_tests="full")
-    body = check_markdown(hostile_result(text), policy=policy, language="ko")
+    body = render_feedback(
+        hostile_result(text), view=View.before_deadline(policy, None), language="ko"
+    )
     assert_inert(body)
     page = render_github(body)
     assert set(page.cells_per_row) == {4}
@@ -354,10 +357,10 @@ def test_normalized_notebook_holds_valid_text_and_no_internal_keys(
     cell.metadata[internal] = "x"
     nb = nbformat.v4.new_notebook(cells=[cell], metadata={internal: {"a": 1}, key: value})
     problems: list[str] = []
-    clean = normalize_notebook(nb, name="n.ipynb", lang="en", problems=problems)
+    clean = normalize_notebook(nb, name="n.ipynb", problems=problems)
     text = nbformat.writes(clean)
     assert utf8_ok(text) and utf8_ok(clean.cells[0].source)
     assert clean.cells[0].source == valid_text(source)
     keys = [*clean.metadata, *clean.cells[0].metadata]
     assert not [k for k in keys if k.lower().startswith("autograder")]
-    assert problems and internal.lower() in problems[0].lower()
+    assert problems and internal.lower() in problems[0].render("en").lower()

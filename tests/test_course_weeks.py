@@ -79,11 +79,15 @@ def test_week(week: str) -> None:
         assert result.status == "graded"
         assert expect["min_score"] <= result.score <= expect["max_score"], (name, result.score)
         assert 0 < result.score < result.max_score
-        items = {t.id: (t.points, t.max_points, t.message) for t in result.tests}
-        items |= {m.id: (m.points, m.max_points, m.message) for m in result.metrics}
+        items = {t.id: (t.points, t.max_points, t.text("ko")) for t in result.tests}
+        items |= {m.id: (m.points, m.max_points, m.text("ko")) for m in result.metrics}
         for failed in expect.get("failed", []):
             points, max_points, message = items[failed]
             assert points < max_points, (name, failed)
             assert message, f"{week}/{name}: {failed} fails without any message"
         body = to_markdown(result, language="ko", title=ctx.week.title)
         assert "BEGIN HIDDEN TESTS" not in body
+        kinds = {t.id: t.model.kind for t in ctx.week.config.thresholds}
+        for m in result.metrics:  # the advice speaks of the framework the threshold expects
+            if kinds.get(m.id) == "sklearn":
+                assert "Keras" not in m.text("ko"), (name, m.id, m.text("ko"))

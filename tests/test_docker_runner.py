@@ -73,7 +73,7 @@ def summary(result: Any) -> tuple:
         result.score,
         result.run_status,
         [(t.id, t.status, t.points) for t in result.tests],
-        sorted(result.flags),
+        sorted(result.flag_texts()),
     )
 
 
@@ -497,7 +497,7 @@ def test_memory_bomb_is_reported_and_the_batch_goes_on(fresh_course: Course) -> 
     assert results["good"].score == 6.0
     bomber = results["bomber"]
     assert bomber.run_status == "memory_limit"
-    assert any("memory limit exceeded" in p for p in bomber.problems)
+    assert any("memory limit exceeded" in p for p in bomber.problem_texts())
     assert {t.id: t.status for t in bomber.tests}["test_squares"] == "passed"
     assert owned_containers(runner) == []
 

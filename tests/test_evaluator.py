@@ -361,8 +361,9 @@ FACTS = {
     ],
 )
 def test_each_rule_names_itself(requirements: dict, rule: str, message: str) -> None:
-    violation = check_requirements(_spec(**requirements), FACTS, "ko")
-    assert violation is not None and (violation.rule, violation.message) == (rule, message)
+    violation = check_requirements(_spec(**requirements), FACTS)
+    assert violation is not None
+    assert (violation.rule, violation.message.render("ko")) == (rule, message)
 
 
 def test_rules_pass_and_training_evidence() -> None:
@@ -370,14 +371,14 @@ def test_rules_pass_and_training_evidence() -> None:
         family=["Sequential"], layers={"Conv2D": 1, "Dense": 1}, input_shape=[8, 8, 1],
         output_shape=[10], max_params=5000, trained=True,
     )  # fmt: skip
-    assert check_requirements(spec, FACTS, "ko") is None
-    untrained = check_requirements(spec, {**FACTS, "optimizer_iterations": None}, "en")
+    assert check_requirements(spec, FACTS) is None
+    untrained = check_requirements(spec, {**FACTS, "optimizer_iterations": None})
     assert untrained is not None and untrained.rule == "trained"
-    assert untrained.message.startswith("no evidence of training")
+    assert untrained.message.render("en").startswith("no evidence of training")
 
 
 def test_implausible_values_are_flagged_for_review() -> None:
-    from autograder.i18n import t
+    from autograder.messages import render
     from autograder.pipeline.score import implausible
 
     base = {
@@ -392,7 +393,7 @@ def test_implausible_values_are_flagged_for_review() -> None:
     assert implausible(lower, 0.1, "lower") and not implausible(lower, 0.3, "lower")
     unset = Threshold.model_validate({**base, "model": model})
     assert not implausible(unset, 1.0, "higher")
-    assert t("en", "flag_implausible", id="auc", value="1.0000", limit="0.999") == (
+    assert render("flag.implausible", "en", id="auc", value="1.0000", limit="0.999") == (
         "review: auc scored 1.0000, implausible for this data (beyond 0.999)"
     )
 
@@ -426,7 +427,7 @@ def test_export_refusals_become_messages_naming_the_variable() -> None:
         ),
     }
     for error, message in cases.items():
-        assert _export_failure(th, ProbeRun("acc", None, error), "ko") == message, error
+        assert _export_failure(th, ProbeRun("acc", None, error)).render("ko") == message, error
 
 
 def test_dead_owners_evaluator_containers_are_removed() -> None:

@@ -75,8 +75,8 @@ def test_a_notebook_given_by_a_bad_name_is_refused(tmp_path: Path) -> None:
     path = os.path.join(os.fsencode(tmp_path), b"week\xff.ipynb")
     with open(path, "wb") as handle:
         handle.write(b"{}")
-    files, problems = read_given(Path(os.fsdecode(path)), lang="ko")
-    assert files == {} and problems == [
+    files, problems = read_given(Path(os.fsdecode(path)))
+    assert files == {} and [p.render("ko") for p in problems] == [
         "파일 week\\xff.ipynb을(를) 채점에서 제외했습니다: 이름이 UTF-8이 아닙니다"
     ]
     assert content_hash({os.fsdecode(path): b"x"})  # even a raw name hashes

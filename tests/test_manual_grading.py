@@ -283,7 +283,7 @@ def test_a_changed_locked_test_cell_is_still_reported(course: Course) -> None:
         course, WEEK, login="x", files={f"{WEEK}.ipynb": nbformat.writes(nb).encode()},
         runner=ProcessRunner(),
     )
-    assert any("test_accuracy" in p for p in result.problems)
+    assert any("test_accuracy" in p for p in result.problem_texts())
 
 
 def test_a_blank_answer_scored_by_hand_then_filled_in_asks_for_review(course: Course) -> None:

@@ -154,8 +154,8 @@ def test_honest_models_earn_every_point(course: Course) -> None:
     got = metrics(grade(course))
     assert got["mlp_acc"].points == 3.0 and got["mlp_acc"].value >= 0.9, got["mlp_acc"]
     assert got["clf_acc"].points == 2.0, got["clf_acc"]
-    assert got["mlp_acc"].message.startswith("채점한 모델: model (Keras Sequential, ")
-    assert "LogisticRegression" in got["clf_acc"].message
+    assert got["mlp_acc"].text("ko").startswith("채점한 모델: model (Keras Sequential, ")
+    assert "LogisticRegression" in got["clf_acc"].text("ko")
 
 
 LOOKUP = """\
@@ -173,11 +173,11 @@ def test_lookup_function_and_knn_lookup_earn_zero(course: Course) -> None:
     got = metrics(grade(course, mlp=LOOKUP, clf=KNN))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
     assert "`model`은(는) Keras 모델(keras.Model)이어야 하는데 function입니다" in (
-        got["mlp_acc"].message
+        got["mlp_acc"].text("ko")
     )
     assert (
         "규칙 위반 (family): 모델 종류가 KNeighborsClassifier입니다. "
-        "허용되는 종류: LogisticRegression" in got["clf_acc"].message
+        "허용되는 종류: LogisticRegression" in got["clf_acc"].text("ko")
     )
 
 
@@ -201,10 +201,10 @@ clf = RuleClf().fit(X_train, y_train)"""
 def test_rule_objects_earn_zero(course: Course) -> None:
     got = metrics(grade(course, mlp=RULE, clf=RULE_CLF))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
-    assert "Keras 모델(keras.Model)이어야 하는데 Rule입니다" in got["mlp_acc"].message
+    assert "Keras 모델(keras.Model)이어야 하는데 Rule입니다" in got["mlp_acc"].text("ko")
     # a class of the notebook's own is code: skops refuses to load it
-    assert "코드 없이 불러올 수 없어 거부했습니다" in got["clf_acc"].message
-    assert "RuleClf" in got["clf_acc"].message
+    assert "코드 없이 불러올 수 없어 거부했습니다" in got["clf_acc"].text("ko")
+    assert "RuleClf" in got["clf_acc"].text("ko")
 
 
 WRONG_LAYERS = """\
@@ -220,9 +220,9 @@ def test_wrong_layers_and_unfitted_estimator_earn_zero(course: Course) -> None:
     got = metrics(grade(course, mlp=WRONG_LAYERS, clf=UNTRAINED_CLF))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
     assert "규칙 위반 (layers): Dense 층이 2개 이상 있어야 하는데 1개입니다" in (
-        got["mlp_acc"].message
+        got["mlp_acc"].text("ko")
     )
-    assert "규칙 위반 (trained): 학습(fit)하지 않은 추정기입니다" in got["clf_acc"].message
+    assert "규칙 위반 (trained): 학습(fit)하지 않은 추정기입니다" in got["clf_acc"].text("ko")
 
 
 UNTRAINED = MLP.replace("model.fit(X_train, y_train, epochs=15, batch_size=32, verbose=0)", "")
@@ -234,10 +234,10 @@ model = MLPClassifier((64,), max_iter=300, random_state=0).fit(X_train, y_train)
 def test_untrained_model_and_non_keras_object_earn_zero(course: Course) -> None:
     untrained = metrics(grade(course, mlp=UNTRAINED, login="u"))["mlp_acc"]
     assert untrained.points == 0.0
-    assert "규칙 위반 (trained): 학습한 흔적이 없습니다" in untrained.message
+    assert "규칙 위반 (trained): 학습한 흔적이 없습니다" in untrained.text("ko")
     non_keras = metrics(grade(course, mlp=NON_KERAS, login="n"))["mlp_acc"]
     assert non_keras.points == 0.0
-    assert "Keras 모델(keras.Model)이어야 하는데 MLPClassifier입니다" in non_keras.message
+    assert "Keras 모델(keras.Model)이어야 하는데 MLPClassifier입니다" in non_keras.text("ko")
 
 
 PICKLED = (
@@ -255,8 +255,8 @@ skops.io.dump = lambda obj, path, *a, **k: open(path, "wb").write(pickle.dumps(o
 def test_pickled_artifacts_are_refused(course: Course) -> None:
     got = metrics(grade(course, mlp=PICKLED, clf=LOGREG + "\n" + PICKLED))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
-    assert "거부했습니다 (not a .keras archive)" in got["mlp_acc"].message
-    assert "거부했습니다 (not a skops file" in got["clf_acc"].message
+    assert "거부했습니다 (not a .keras archive)" in got["mlp_acc"].text("ko")
+    assert "거부했습니다 (not a skops file" in got["clf_acc"].text("ko")
 
 
 LAMBDA = """\
@@ -273,9 +273,11 @@ model.fit(X_train, y_train, epochs=15, batch_size=32, verbose=0)"""
 def test_lambda_layers_are_refused_and_missing_variables_named(course: Course) -> None:
     got = metrics(grade(course, mlp=LAMBDA, clf="pass"))
     assert got["mlp_acc"].points == got["clf_acc"].points == 0.0
-    assert "거부했습니다 (a Lambda layer holds code)" in got["mlp_acc"].message
-    assert got["clf_acc"].message.endswith(
-        "노트북에 `clf` 변수가 없습니다 (이 변수의 모델을 채점합니다)"
+    assert "거부했습니다 (a Lambda layer holds code)" in got["mlp_acc"].text("ko")
+    assert (
+        got["clf_acc"]
+        .text("ko")
+        .endswith("노트북에 `clf` 변수가 없습니다 (이 변수의 모델을 채점합니다)")
     )
 
 
@@ -291,5 +293,5 @@ def test_in_containers_honest_models_score_and_cheats_are_refused(course: Course
         grade(course, mlp=LAMBDA, clf=KNN, runner=DockerRunner(image=image), login="d2")
     )
     assert cheats["mlp_acc"].points == cheats["clf_acc"].points == 0.0
-    assert "거부했습니다 (a Lambda layer holds code)" in cheats["mlp_acc"].message
-    assert "규칙 위반 (family)" in cheats["clf_acc"].message
+    assert "거부했습니다 (a Lambda layer holds code)" in cheats["mlp_acc"].text("ko")
+    assert "규칙 위반 (family)" in cheats["clf_acc"].text("ko")

@@ -114,12 +114,12 @@ def test_poisoned_submission_next_to_an_honest_one(course: Course, kind: str) ->
     poisoned = results["poisoned"]
     assert poisoned.status == "graded", poisoned.problems
     visible = next(t for t in poisoned.tests if t.id == "test_visible")
-    assert visible.status == "failed" and "\u202e" not in visible.message
-    shown = " ".join(visible.message.split())
+    assert visible.status == "failed" and "\u202e" not in visible.text("ko")
+    shown = " ".join(visible.text("ko").split())
     assert shown == "ValueError: bad \ufffd text www.evil-example.com @octocat #1"
     hidden = next(t for t in poisoned.tests if t.id == "test_squares")
-    assert hidden.message in ("ValueError: 숨겨진 테스트를 통과하지 못했습니다",)
-    notes = "\n".join(poisoned.problems)
+    assert hidden.text("ko") in ("ValueError: 숨겨진 테스트를 통과하지 못했습니다",)
+    notes = "\n".join(poisoned.problem_texts())
     assert "autograder_canary" in notes and "notes-\\xff\\xfe.txt" in notes
     assert "data.csv" in notes and "pipe.ipynb" in notes and "보이지 않는 문자" in notes
     assert poisoned.flags == ()  # forged metadata is stripped, not taken for tampering
@@ -128,7 +128,7 @@ def test_poisoned_submission_next_to_an_honest_one(course: Course, kind: str) ->
     store = GradebookStore(course)
     for login in ("honest", "poisoned"):
         text = course.result_path(WEEK, login).read_bytes().decode("utf-8")
-        assert json.loads(text) == store.result(WEEK, login).to_dict()
+        assert json.loads(text) == store.result(WEEK, login).to_dict(facts=True)
 
     # feedback renders, inert
     write_feedback(course, WEEK)

@@ -24,7 +24,7 @@ from autograder.course import Course
 from autograder.feedback import to_markdown
 from autograder.gradebook import GradebookStore
 from autograder.grading import grade_week
-from autograder.i18n import MESSAGES
+from autograder.messages import CATALOG, Message
 from autograder.results import MetricResult, SubmissionResult
 from autograder.similarity import analyse_week, mark_pair
 from autograder.similarity.analysis import flag_results
@@ -36,7 +36,7 @@ from tests.conftest import REPO, filled
 from tests.similarity_class import make_class
 
 WEEK = "week02"
-FLAG_TEXTS = set(MESSAGES["flag_similarity"].values())
+FLAG = Message.of("flag.similarity")
 
 
 def _cells(*sources: str) -> list[CodeCell]:
@@ -314,9 +314,7 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
         return {(p["a"], p["b"]): p for p in json.loads(out.stdout)["pairs"]}
 
     def flagged_results() -> set[str]:
-        return {
-            r.student for r in GradebookStore(course).results("demo01") if set(r.flags) & FLAG_TEXTS
-        }
+        return {r.student for r in GradebookStore(course).results("demo01") if FLAG in r.flags}
 
     grade_week(course, "demo01", runner=ProcessRunner(), jobs=2)
     pairs = similarity()
@@ -330,7 +328,7 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
             body = to_markdown(result, language=language)
             others = [login for login in people if login != result.student and login in body]
             assert others == [], (result.student, others)
-        assert (result.student in {"alice", "mallory", "bob", "trudy"}) == bool(set(result.flags) & FLAG_TEXTS)  # fmt: skip
+        assert (result.student in {"alice", "mallory", "bob", "trudy"}) == (FLAG in result.flags)  # fmt: skip
     report = runner.invoke(cli, ["--course", str(course.root), "report", "demo01"])
     assert report.exit_code == 0, report.output
     for login in people:
@@ -359,12 +357,21 @@ def test_allowed_pair_survives_a_regrade_and_feedback_names_no_one(fresh_course:
 
 
 def test_flags_are_replaced_not_stacked_and_other_flags_stay() -> None:
-    tamper = MESSAGES["flag_kernel_died"]["ko"]
+    tamper = Message.of("flag.kernel_died")
     result = SubmissionResult("w", "amy", "graded", 1.0, 1.0, flags=(tamper,))
-    (once,) = flag_results([result], {"amy"}, language="ko")
-    assert once.flags == (tamper, MESSAGES["flag_similarity"]["ko"])
-    assert flag_results([once], {"amy"}, language="ko") == []  # unchanged: nothing to write
-    (cleared,) = flag_results([once], set(), language="en")
+    (once,) = flag_results([result], {"amy"})
+    assert once.flags == (tamper, FLAG)
+    assert once.flag_texts("ko") == (
+        CATALOG["flag.kernel_died"]["ko"],
+        CATALOG["flag.similarity"]["ko"],
+    )
+    legacy = SubmissionResult(
+        "w", "amy", "graded", 1.0, 1.0, flags=(CATALOG["flag.similarity"]["en"],)
+    )
+    (relabelled,) = flag_results([legacy], set())  # stored before facts: text
+    assert relabelled.flags == ()
+    assert flag_results([once], {"amy"}) == []  # unchanged: nothing to write
+    (cleared,) = flag_results([once], set())
     assert cleared.flags == (tamper,)
 
 

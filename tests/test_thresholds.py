@@ -28,7 +28,6 @@ from autograder.thresholds import (
     read_artifact,
     score_threshold,
 )
-from autograder.thresholds.messages import MESSAGES
 from autograder.thresholds.metrics import precision_at_k
 
 MARKER_NAME = "unpickled.marker"
@@ -78,13 +77,10 @@ def score(
     *,
     artifact: bytes | None = None,
     error: str | None = None,
-    language: str = "ko",
 ) -> MetricResult:
     if artifact is None and pred is not None:
         artifact = npy(pred)
-    return score_threshold(
-        th, artifact=artifact, probe_error=error, week_dir=week_dir, language=language
-    )
+    return score_threshold(th, artifact=artifact, probe_error=error, week_dir=week_dir)
 
 
 @pytest.fixture
@@ -100,61 +96,64 @@ def test_missing_artifact(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week)
     assert (out.value, out.points, out.max_points) == (None, 0.0, 3.0)
     assert (
-        out.message == "예측이 만들어지지 않았습니다 (노트북이 예측 단계까지 실행되지 않았습니다)"
+        out.text("ko")
+        == "예측이 만들어지지 않았습니다 (노트북이 예측 단계까지 실행되지 않았습니다)"
     )
 
 
 def test_probe_exception_text_is_shown(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, error="NameError: name 'model' is not defined")
     assert out.points == 0.0 and out.value is None
-    assert out.message == "예측을 만들 수 없습니다: NameError: name 'model' is not defined"
+    assert out.text("ko") == "예측을 만들 수 없습니다: NameError: name 'model' is not defined"
     en = score(
         threshold("accuracy"),
         digits_week,
         error="NameError: name 'model' is not defined",
-        language="en",
     )
-    assert en.message == "could not compute the predictions: NameError: name 'model' is not defined"
+    assert (
+        en.text("en") == "could not compute the predictions: NameError: name 'model' is not defined"
+    )
 
 
 def test_executor_texts_are_translated(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, error="timed out after 300 s")
-    assert out.message == "예측을 만들 수 없습니다: 300초 안에 끝나지 않았습니다"
+    assert out.text("ko") == "예측을 만들 수 없습니다: 300초 안에 끝나지 않았습니다"
     out = score(threshold("accuracy"), digits_week, error="the notebook did not finish")
-    assert out.message == "예측을 만들 수 없습니다: 노트북이 끝까지 실행되지 않았습니다"
+    assert out.text("ko") == "예측을 만들 수 없습니다: 노트북이 끝까지 실행되지 않았습니다"
 
 
 def test_wrong_row_count(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, np.zeros(359, dtype=int))
     assert out.points == 0.0
-    assert out.message == "예측의 행 수가 360이어야 하는데 359입니다"
-    en = score(threshold("accuracy"), digits_week, np.zeros(359, dtype=int), language="en")
-    assert en.message == "the predictions should have 360 rows but have 359"
+    assert out.text("ko") == "예측의 행 수가 360이어야 하는데 359입니다"
+    en = score(threshold("accuracy"), digits_week, np.zeros(359, dtype=int))
+    assert en.text("en") == "the predictions should have 360 rows but have 359"
 
 
 def test_wrong_shape(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, np.zeros((360, 10, 2)))
     assert out.points == 0.0
-    assert out.message == "예측의 모양이 (360, 10, 2)입니다. 허용되는 모양: (360,) 또는 (360, k)"
+    assert out.text("ko") == "예측의 모양이 (360, 10, 2)입니다. 허용되는 모양: (360,) 또는 (360, k)"
     out = score(threshold("rmse", floor=1.0, target=0.5), digits_week, np.zeros((360, 2)))
-    assert out.message == "예측의 모양이 (360, 2)입니다. 허용되는 모양: (360,) 또는 (360, 1)"
+    assert out.text("ko") == "예측의 모양이 (360, 2)입니다. 허용되는 모양: (360,) 또는 (360, 1)"
 
 
 def test_nan_and_inf(digits_week: Path) -> None:
     pred = np.arange(360, dtype=float) % 10
     pred[5] = np.nan
     out = score(threshold("accuracy"), digits_week, pred)
-    assert (out.points, out.message) == (0.0, "예측에 NaN이 있습니다 (1개)")
+    assert (out.points, out.text("ko")) == (0.0, "예측에 NaN이 있습니다 (1개)")
     pred[5], pred[7], pred[9] = 1.0, np.inf, -np.inf
-    out = score(threshold("accuracy"), digits_week, pred, language="en")
-    assert (out.points, out.message) == (0.0, "the predictions contain infinity (2 values)")
+    out = score(threshold("accuracy"), digits_week, pred)
+    assert (out.points, out.text("en")) == (0.0, "the predictions contain infinity (2 values)")
 
 
 def test_string_array(digits_week: Path) -> None:
     out = score(threshold("accuracy"), digits_week, np.array(["7"] * 360))
     assert out.points == 0.0
     assert (
-        out.message == "예측의 자료형이 str (<U1)입니다. 숫자(bool, 정수, 실수) 배열이어야 합니다"
+        out.text("ko")
+        == "예측의 자료형이 str (<U1)입니다. 숫자(bool, 정수, 실수) 배열이어야 합니다"
     )
 
 
@@ -167,9 +166,9 @@ def test_string_array(digits_week: Path) -> None:
     ],
 )
 def test_non_numeric_dtypes(digits_week: Path, array: np.ndarray, name: str) -> None:
-    out = score(threshold("accuracy"), digits_week, array, language="en")
+    out = score(threshold("accuracy"), digits_week, array)
     assert out.points == 0.0
-    assert out.message.startswith(f"the predictions have dtype {name} (")
+    assert out.text("en").startswith(f"the predictions have dtype {name} (")
 
 
 def test_object_array_is_never_unpickled(digits_week: Path, tmp_path: Path) -> None:
@@ -179,7 +178,7 @@ def test_object_array_is_never_unpickled(digits_week: Path, tmp_path: Path) -> N
     data = npy(payload, allow_pickle=True)
     out = score(threshold("accuracy"), digits_week, artifact=data)
     assert out.points == 0.0
-    assert out.message == "예측이 파이썬 객체 배열(dtype=object)입니다. 숫자 배열이어야 합니다"
+    assert out.text("ko") == "예측이 파이썬 객체 배열(dtype=object)입니다. 숫자 배열이어야 합니다"
     assert not marker.exists()
     pickle.loads(data[data.index(b"\x80") :])  # the payload is live: unpickling does write it
     assert marker.exists()
@@ -189,12 +188,12 @@ def test_raw_pickle_and_npz_are_not_arrays(digits_week: Path, tmp_path: Path) ->
     marker = tmp_path / MARKER_NAME
     for data in (pickle.dumps(Evil(str(marker))), pickle.dumps(np.zeros(360))):
         out = score(threshold("accuracy"), digits_week, artifact=data)
-        assert (out.points, out.message) == (0.0, "예측 결과가 NumPy 배열(.npy)이 아닙니다")
+        assert (out.points, out.text("ko")) == (0.0, "예측 결과가 NumPy 배열(.npy)이 아닙니다")
     buf = io.BytesIO()
     np.savez(buf, pred=np.zeros(360))
     assert zipfile.is_zipfile(io.BytesIO(buf.getvalue()))
     out = score(threshold("accuracy"), digits_week, artifact=buf.getvalue())
-    assert out.message == "예측 결과가 NumPy 배열(.npy)이 아닙니다"
+    assert out.text("ko") == "예측 결과가 NumPy 배열(.npy)이 아닙니다"
     assert not marker.exists()
 
 
@@ -207,21 +206,24 @@ def test_huge_arrays(digits_week: Path) -> None:
     data = header.getvalue() + b"\0" * 64
     out = score(threshold("accuracy"), digits_week, artifact=data)
     assert out.points == 0.0
-    assert out.message == "예측의 원소가 너무 많습니다 (1000000000000개, 최대 8000000개)"
+    assert out.text("ko") == "예측의 원소가 너무 많습니다 (1000000000000개, 최대 8000000개)"
     big = npy(np.zeros(360 * 25_000, dtype=np.float64))  # 72 MB
-    out = score(threshold("accuracy"), digits_week, artifact=big, language="en")
+    out = score(threshold("accuracy"), digits_week, artifact=big)
     assert (
-        out.message == f"the predictions are too large ({len(big)} bytes, at most 67108864 bytes)"
+        out.text("en")
+        == f"the predictions are too large ({len(big)} bytes, at most 67108864 bytes)"
     )
 
 
 def test_corrupt_scalar_and_empty() -> None:
-    with pytest.raises(InvalidPrediction, match="손상"):
+    with pytest.raises(InvalidPrediction) as corrupt:
         read_artifact(npy(np.zeros(360))[:-8])
-    with pytest.raises(InvalidPrediction, match=r"^예측이 배열이 아니라 값 하나입니다 \(0\.97\)"):
+    assert "손상" in corrupt.value.fact.render("ko")
+    with pytest.raises(InvalidPrediction) as scalar:
         read_artifact(npy(np.float64(0.97)))
-    with pytest.raises(InvalidPrediction, match="^the predictions are empty$"):
-        read_artifact(npy(np.zeros(0)), language="en")
+    assert scalar.value.fact.render("ko").startswith("예측이 배열이 아니라 값 하나입니다 (0.97)")
+    with pytest.raises(InvalidPrediction, match="^the predictions are empty$"):  # str: English
+        read_artifact(npy(np.zeros(0)))
 
 
 def test_mutated_artifacts_never_raise(digits_week: Path) -> None:
@@ -237,8 +239,8 @@ def test_mutated_artifacts_never_raise(digits_week: Path) -> None:
         if i % 10 == 0:
             data = data[: int(rng.integers(0, len(data)))]
         out = score(th, digits_week, artifact=bytes(data))
-        assert 0.0 <= out.points <= 3.0 and out.message
-        messages.add(out.message.split("(")[0])
+        assert 0.0 <= out.points <= 3.0 and out.text("ko")
+        messages.add(out.text("ko").split("(")[0])
     assert len(messages) > 3  # the mutations reach several distinct checks
 
 
@@ -260,7 +262,7 @@ def test_odd_but_numeric_predictions_never_raise(
     tmp_path: Path, metric: str, pred: np.ndarray
 ) -> None:
     out = score(threshold(metric), week(tmp_path, y=np.tile([0, 1], 20)), pred)
-    assert out.message and out.points <= 3.0
+    assert out.text("ko") and out.points <= 3.0
     assert out.value is None or math.isfinite(out.value)
 
 
@@ -269,10 +271,6 @@ def test_valid_arrays_come_back_native() -> None:
     out = read_artifact(npy(big_endian))
     assert out.dtype == np.float64 and out.tolist() == [0, 1, 2, 3, 4]
     assert read_artifact(npy(np.array([True, False]))).dtype == np.bool_
-
-
-def test_every_message_has_both_languages() -> None:
-    assert all(set(texts) == {"ko", "en"} for texts in MESSAGES.values())
 
 
 # -- metrics on known inputs ----------------------------------------------------------
@@ -296,9 +294,9 @@ def test_accuracy_from_labels_and_probabilities(tmp_path: Path) -> None:
 def test_accuracy_rejects_fractional_labels_and_wrong_columns(tmp_path: Path) -> None:
     y = np.array([0, 1, 2, 2])
     out = score(threshold("accuracy"), week(tmp_path, y=y), np.array([0.2, 0.9, 0.3, 0.1]))
-    assert out.value is None and out.message.startswith("예측이 클래스 레이블(정수)이 아닙니다")
+    assert out.value is None and out.text("ko").startswith("예측이 클래스 레이블(정수)이 아닙니다")
     out = score(threshold("accuracy"), tmp_path, np.ones((4, 4)) / 4)
-    assert out.message == "확률 배열의 열 수가 3이어야 하는데 4입니다"
+    assert out.text("ko") == "확률 배열의 열 수가 3이어야 하는데 4입니다"
 
 
 def test_balanced_accuracy_and_f1(tmp_path: Path) -> None:
@@ -325,9 +323,9 @@ def test_roc_auc_binary_and_multiclass(tmp_path: Path) -> None:
     expected = skm.roc_auc_score(y3, probs, multi_class="ovr")
     assert value("roc_auc", tmp_path, probs, y3) == pytest.approx(expected)
     out = score(threshold("roc_auc"), week(tmp_path, y=y3), probs * 3)
-    assert out.value is None and out.message.startswith("다중 클래스 ROC AUC에는")
+    assert out.value is None and out.text("ko").startswith("다중 클래스 ROC AUC에는")
     out = score(threshold("roc_auc"), tmp_path, y3.astype(float))
-    assert out.message == "예측의 모양이 (30,)입니다. 허용되는 모양: (30, 3)"
+    assert out.text("ko") == "예측의 모양이 (30,)입니다. 허용되는 모양: (30, 3)"
 
 
 def test_regression_metrics(tmp_path: Path) -> None:
@@ -351,9 +349,10 @@ def test_clustering_metrics(tmp_path: Path) -> None:
     assert good.value > 0.9 and good.points == 3.0
     single = score(th, tmp_path, np.zeros(40, int))
     assert single.value is None and single.points == 0.0
-    assert single.message.startswith("군집이 1개뿐이라 실루엣 점수를 계산할 수 없습니다")
+    assert single.text("ko").startswith("군집이 1개뿐이라 실루엣 점수를 계산할 수 없습니다")
     assert (
-        score(th, tmp_path, np.zeros(39, int)).message == "예측의 행 수가 40이어야 하는데 39입니다"
+        score(th, tmp_path, np.zeros(39, int)).text("ko")
+        == "예측의 행 수가 40이어야 하는데 39입니다"
     )
 
 
@@ -410,13 +409,13 @@ def test_feedback_lines(tmp_path: Path) -> None:
     th = threshold("accuracy", floor=0.9, target=0.95)
     out = score(th, week(tmp_path, y=y), np.ones(1000, int))
     assert (out.value, out.points, out.reached) == (pytest.approx(0.962), 3.0, True)
-    assert out.message == "목표를 달성했습니다"
+    assert out.text("ko") == "목표를 달성했습니다"
     partial = score(th, tmp_path, np.r_[np.ones(887, int), np.zeros(113, int)])
     assert partial.value == pytest.approx(0.925) and partial.points == 1.5
-    assert partial.message == "최저 기준(0.9)은 넘었지만 목표(0.95)에는 못 미칩니다"
-    missing = score(th, tmp_path, np.ones(999, int), language="en")
+    assert partial.text("ko") == "최저 기준(0.9)은 넘었지만 목표(0.95)에는 못 미칩니다"
+    missing = score(th, tmp_path, np.ones(999, int))
     assert missing.value is None and missing.points == 0.0
-    assert missing.message == "the predictions should have 1000 rows but have 999"
+    assert missing.text("en") == "the predictions should have 1000 rows but have 999"
     lower = score(
         threshold("rmse", floor=0.85, target=0.78), week(tmp_path, y=np.zeros(4)), np.full(4, 0.75)
     )

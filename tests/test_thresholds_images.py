@@ -44,9 +44,7 @@ def gan_threshold(**options: object) -> Threshold:
     )
 
 
-def grade(
-    week_dir: Path, images: np.ndarray, language: str = "ko", **options: object
-) -> MetricResult:
+def grade(week_dir: Path, images: np.ndarray, **options: object) -> MetricResult:
     buf = io.BytesIO()
     np.save(buf, images, allow_pickle=False)
     return score_threshold(
@@ -54,7 +52,6 @@ def grade(
         artifact=buf.getvalue(),
         probe_error=None,
         week_dir=week_dir,
-        language=language,
     )
 
 
@@ -100,31 +97,33 @@ def test_uniform_noise_fails_on_confidence(week8: Path) -> None:
     out = grade(week8, noise)
     assert out.value == 0.0 and out.points == 0.0
     assert out.details["inception_score"] < 3.5
-    assert out.message.startswith("품질 조건을 통과하지 못했습니다: 판정기(채점용 숫자 분류기)의 평균 확신도 0.")
-    assert "모드 붕괴" not in out.message and "복사" not in out.message
+    assert out.text("ko").startswith(
+        "품질 조건을 통과하지 못했습니다: 판정기(채점용 숫자 분류기)의 평균 확신도 0."
+    )
+    assert "모드 붕괴" not in out.text("ko") and "복사" not in out.text("ko")
 
 
 def test_blank_image_fails_on_coverage_and_diversity(week8: Path) -> None:
-    out = grade(week8, -np.ones((500, 64)), language="en")
+    out = grade(week8, -np.ones((500, 64)))
     assert out.value == 0.0 and out.points == 0.0
     assert out.details["confidence"] > 0.95  # the judge alone would be fooled
-    assert "mode collapse" in out.message and "too alike" in out.message
-    assert "confidence" not in out.message
+    assert "mode collapse" in out.text("en") and "too alike" in out.text("en")
+    assert "confidence" not in out.text("en")
 
 
 def test_collapse_on_one_training_image(week8: Path, digits: dict[str, np.ndarray]) -> None:
-    out = grade(week8, np.repeat(digits["x_tr"][:1], 500, axis=0), language="en")
+    out = grade(week8, np.repeat(digits["x_tr"][:1], 500, axis=0))
     assert out.value == 0.0 and out.points == 0.0
     for gate in ("mode collapse", "too alike", "copies of training images"):
-        assert gate in out.message
+        assert gate in out.text("en")
     assert out.details["copied_fraction"] == 1.0
 
 
 def test_memorised_training_images_fail(week8: Path, digits: dict[str, np.ndarray]) -> None:
-    out = grade(week8, digits["x_tr"][:500], language="en")
+    out = grade(week8, digits["x_tr"][:500])
     assert out.details["inception_score"] > 9.0  # every judge-based number looks perfect
     assert out.value == 0.0 and out.points == 0.0
-    assert out.message == (
+    assert out.text("en") == (
         "quality gates failed: mean nearest-neighbour distance to the training images "
         "0.000 < 1 (copies of training images)"
     )
@@ -137,15 +136,15 @@ def test_gates_can_be_relaxed(week8: Path, digits: dict[str, np.ndarray]) -> Non
 
 def test_pixel_range_shape_and_count(week8: Path, digits: dict[str, np.ndarray]) -> None:
     raw = grade(week8, (digits["x_te"] + 1) * 8)  # 0..16, the un-normalised digits
-    assert raw.points == 0.0 and raw.message.startswith("픽셀 값은 [-1.0, 1.0] 범위여야 합니다")
+    assert raw.points == 0.0 and raw.text("ko").startswith("픽셀 값은 [-1.0, 1.0] 범위여야 합니다")
     wrong = grade(week8, digits["x_te"][:, :63])
-    assert wrong.message == (
+    assert wrong.text("ko") == (
         "예측의 모양이 (360, 63)입니다. 허용되는 모양: (n, 64) 또는 (n, 8, 8) 또는 (n, 8, 8, 1)"
     )
     few = grade(week8, digits["x_te"][:50])
-    assert few.message == "생성된 이미지가 50장입니다. 최소 100장이 필요합니다"
+    assert few.text("ko") == "생성된 이미지가 50장입니다. 최소 100장이 필요합니다"
     fixed = grade(week8, digits["x_te"], n=500)
-    assert fixed.message == "예측의 행 수가 500이어야 하는데 360입니다"
+    assert fixed.text("ko") == "예측의 행 수가 500이어야 하는데 360입니다"
 
 
 def test_a_broken_judge_file_is_the_instructors_fault(tmp_path: Path) -> None:

@@ -72,17 +72,18 @@ def similarity(
     decision in the workspace; it survives regrading. Writes
     <workspace>/reports/WEEK/similarity.html.
     """
+    from autograder.messages import Labels
     from autograder.similarity import DEFAULT_THRESHOLD, analyse_week, apply_flags
     from autograder.similarity.render import render_page
     from autograder.similarity.reviews import mark_pair, unmark_pair
-    from autograder.similarity.text import label
 
     course = course_of(ctx)
     lang = language or course.config.language
+    label = Labels(lang, "similarity")
     console = Console(stderr=True)
     release_dir = course.week(week).release_dir  # an unknown week: a usage error, nothing written
     if not release_dir.is_dir():
-        console.print(label(lang, "not_released", path=release_dir, week=week))
+        console.print(label("not_released", path=release_dir, week=week))
     chosen = [x for x in (allow, reviewed, unmark) if x]
     if len(chosen) > 1:
         raise click.UsageError("give one of --allow, --reviewed, --unmark")
@@ -93,23 +94,22 @@ def similarity(
         )
         console.print(
             label(
-                lang,
                 "marked",
                 a=decision.a,
                 b=decision.b,
-                state=label(lang, f"state_{decision.state}"),
+                state=label(f"state_{decision.state}"),
             )
         )
     elif unmark:
         unmark_pair(course, week, *unmark)
-        console.print(label(lang, "unmarked", a=unmark[0], b=unmark[1]))
+        console.print(label("unmarked", a=unmark[0], b=unmark[1]))
     sim = analyse_week(
         course, week, threshold=DEFAULT_THRESHOLD if threshold is None else threshold
     )
     if not no_flags:
         changed = apply_flags(course, week, sim)
         if changed:
-            console.print(label(lang, "flags_changed", n=len(changed)))
+            console.print(label("flags_changed", n=len(changed)))
     from autograder.reports.week_report import reports_dir
 
     out = reports_dir(course) / week / "similarity.html"
@@ -120,7 +120,7 @@ def similarity(
         return
     table = Table(title=f"{week}: {len(sim.students)} · ≥ {sim.threshold:g}")
     for col in ("rank", "student_a", "student_b", "score", "code", "outputs", "state"):
-        table.add_column(label(lang, col))
+        table.add_column(label(col))
     for rank, p in enumerate(sim.pairs[:top], start=1):
         state = (
             f"state_{p.review.state}"
@@ -134,7 +134,7 @@ def similarity(
             f"{p.score:.2f}",
             f"{p.code_score:.2f}",
             f"{p.output_score:.2f}",
-            label(lang, state),
+            label(state),
         )
     Console(width=None if sys.stdout.isatty() else 160).print(table)
-    console.print(label(lang, "written", path=out))
+    console.print(label("written", path=out))

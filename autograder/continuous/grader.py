@@ -90,7 +90,7 @@ class PushGrader:
             raise InfrastructureError(f"the runner cannot work: {self._prepare_error}")
         ctx = self._context(week)
         store = GradebookStore(self.course)
-        files, problems, meta, digest = read_listing(self.course, week, login, ctx.language)
+        files, problems, meta, digest = read_listing(self.course, week, login)
         previous = store.cached(week).get(login)
         if previous is not None and previous[:2] == (digest, ctx.version):
             if previous[2] == "graded":

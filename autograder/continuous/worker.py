@@ -18,16 +18,14 @@ from dataclasses import dataclass, field, replace
 
 from autograder.continuous.collect import collect_student
 from autograder.continuous.queue import Job, WorkQueue
-from autograder.continuous.render import check_markdown
 from autograder.continuous.routing import RepoRouter
 from autograder.course import Course
 from autograder.errors import GitHubError
-from autograder.feedback import to_markdown
+from autograder.feedback import FINAL, FileSink, Sink, View, render_feedback
 from autograder.github.client import GitHub
 from autograder.github.clock import Clock
 from autograder.github.collect import Collected
-from autograder.github.feedback import post_feedback
-from autograder.github.repos import StudentRepo
+from autograder.github.feedback import GitHubIssueSink
 from autograder.results import SubmissionResult
 
 log = logging.getLogger(__name__)
@@ -72,8 +70,13 @@ class Worker:
     outcomes: list[Outcome] = field(default_factory=list)
     #: jobs processed at once by `run` (each one student; never two of one student)
     workers: int = 1
+    #: where each rendered result goes (default: the workspace file, then the issue)
+    sinks: list[Sink] = field(default_factory=list)
     _bot: str | None = None
-    _post_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if not self.sinks:
+            self.sinks = [FileSink(self.course), GitHubIssueSink(self.course, self.client)]
 
     @property
     def bot(self) -> str:
@@ -151,28 +154,16 @@ class Worker:
 
     def _render(self, result: SubmissionResult, week: str, final: bool) -> str:
         config = self.course.week(week)
-        language = self.course.config.language
-        if final:
-            return to_markdown(result, language=language, title=config.title)
-        return check_markdown(
-            result,
-            policy=config.config.check,
-            language=language,
-            title=config.title,
-            deadline=config.config.deadline,
+        view = FINAL if final else View.before_deadline(config.config.check, config.config.deadline)
+        return render_feedback(
+            result, view=view, language=self.course.config.language, title=config.title
         )
 
-    def _post(self, target: StudentRepo, body: str) -> bool:
-        path = self.course.feedback_path(target.week, target.login)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-        with self._post_lock:  # the outbox and the write pacing: one post at a time
-            report = post_feedback(
-                course=self.course, week=target.week, client=self.client, logins=[target.login]
-            )
-        if report.failed:
-            raise GitHubError("; ".join(why for _, why in report.failed))
-        return bool(report.posted)
+    def _post(self, result: SubmissionResult, body: str) -> bool:
+        """The body to every sink, in memory (the workspace file, then the issue); True
+        when the student was notified."""
+        notified = [sink.publish(result, body) for sink in self.sinks]
+        return any(notified)
 
     def process(self, job: Job) -> Outcome:
         now = self.clock.time()
@@ -188,7 +179,7 @@ class Worker:
             result, graded = self.grade(job.week, job.login)
             if collected.sha and result.sha != collected.sha:  # same content, newer commit
                 result = replace(result, sha=collected.sha)
-            posted = self._post(job.target, self._render(result, job.week, final))
+            posted = self._post(result, self._render(result, job.week, final))
         except Exception as exc:  # noqa: BLE001 - a fault of ours: retried, never the student's
             log.warning("continuous job %s/%s failed: %s", job.week, job.login, exc)
             self.queue.fail(job, now=self.clock.time(), error=f"{type(exc).__name__}: {exc}")

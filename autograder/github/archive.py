@@ -15,8 +15,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from autograder.file_names import name_problem, shown_name
-from autograder.i18n import file_problem
+from autograder.file_names import name_problem, refused_file, shown_name
 
 LFS_HEADER = b"version https://git-lfs.github.com/spec/v1"
 RESERVED = frozenset({"submission.json", "timestamp.txt"})
@@ -74,7 +73,7 @@ def extract_tarball(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Ext
                 continue
             why = name_problem(rel)
             if why is not None:  # undecodable, invisible or overlong names never go further
-                out.problems.append(file_problem("en", shown_name(rel), why))
+                out.problems.append(refused_file(shown_name(rel), why).render("en"))
                 continue
             if member.issym() or member.islnk():
                 target = member.linkname

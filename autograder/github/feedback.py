@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,27 +26,14 @@ from autograder.github.outbox import DONE, ISSUE_DONE, Outbox, OutboxRow
 from autograder.github.renames import repo_by_id_or_name
 from autograder.github.repos import RepoStore
 from autograder.github.retry import describe, transient_delay
+from autograder.messages import Labels
+from autograder.results import SubmissionResult
 from autograder.submissions import load_submission_meta
 
 log = logging.getLogger(__name__)
 
 LABEL = "autograder"
 MAX_BODY = 65000  # GitHub refuses issue bodies over 65,536 characters
-
-TEXT = {
-    "ko": {
-        "title": "[autograder] {week} 채점 결과",
-        "regraded": "재채점되어 위 피드백을 갱신했습니다.",
-        "score": "점수: {old} → {new}",
-        "truncated": "\n\n…(피드백이 너무 길어 잘렸습니다. 전체 내용은 담당 교수자에게 문의하세요.)",
-    },
-    "en": {
-        "title": "[autograder] {week} feedback",
-        "regraded": "Regraded: the feedback above has been updated.",
-        "score": "Score: {old} → {new}",
-        "truncated": "\n\n…(feedback truncated; ask the instructor for the full text.)",
-    },
-}
 
 
 def marker(week: str, login: str) -> str:
@@ -107,7 +95,7 @@ def enqueue_week(
     *, course: Course, client: GitHub, week: str, logins: list[str] | None = None
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Queue every rendered feedback file that differs from what was posted last."""
-    text = TEXT.get(course.config.language, TEXT["ko"])
+    text = Labels(course.config.language, "issue")
     box = Outbox(client.engine)
     folder = course.feedback_dir / week
     files = sorted(folder.glob("*.md")) if folder.is_dir() else []
@@ -128,27 +116,90 @@ def enqueue_week(
         if repo is None:
             skipped.append((login, "no repository known (collect first)"))
             continue
-        if len(markdown) > MAX_BODY:
-            markdown = markdown[:MAX_BODY] + text["truncated"]
-        body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
         score = _score(course, week, login)
-        old = box.last_posted_score(week, login)
-        lines = [text["regraded"]]
-        if score is not None:
-            lines.append(text["score"].format(old=old or "-", new=score))
-        row = box.enqueue(
-            week=week,
-            login=login,
-            repo=repo,
-            title=text["title"].format(week=week),
-            body=body,
-            score=score,
-            comment_for="\n\n".join(lines),
-            now=client.clock.time(),
-        )
-        if row is None:
+        if not _enqueue(
+            box, client, text, week=week, login=login, repo=repo, markdown=markdown, score=score
+        ):
             unchanged.append(login)
     return unchanged, skipped
+
+
+def _enqueue(
+    box: Outbox,
+    client: GitHub,
+    text: Labels,
+    *,
+    week: str,
+    login: str,
+    repo: str,
+    markdown: str,
+    score: str | None,
+) -> bool:
+    """Queue one body (marked, capped); False when it is what was posted last."""
+    if len(markdown) > MAX_BODY:
+        markdown = markdown[:MAX_BODY] + text("truncated")
+    body = f"{markdown.rstrip()}\n\n{marker(week, login)}\n"
+    old = box.last_posted_score(week, login)
+    lines = [text("regraded")]
+    if score is not None:
+        lines.append(text("score", old=old or "-", new=score))
+    row = box.enqueue(
+        week=week,
+        login=login,
+        repo=repo,
+        title=text("title", week=week),
+        body=body,
+        score=score,
+        comment_for="\n\n".join(lines),
+        now=client.clock.time(),
+    )
+    return row is not None
+
+
+class GitHubIssueSink:
+    """Publishes a rendered result as the student's feedback issue, through the outbox.
+
+    Takes the result and its body in memory (nothing is read back from the feedback
+    file or the result file); posts at once, one post at a time. A failure to post
+    raises (the caller retries); the outbox row stays for the next run.
+    """
+
+    def __init__(self, course: Course, client: GitHub) -> None:
+        self.course = course
+        self.client = client
+        self._lock = threading.Lock()  # the outbox and the write pacing: one post at a time
+
+    def publish(self, result: SubmissionResult, body: str) -> bool:
+        """True when an issue was created or updated now (False: unchanged or skipped)."""
+        week, login = result.assignment, result.student
+        if not self.course.config.github.post_feedback or not LOGIN_NAME.match(login):
+            return False
+        repo = _repo_of(self.course, self.client, week, login)
+        if repo is None:
+            log.warning("feedback for %s/%s not posted: no repository known", week, login)
+            return False
+        data = result.to_dict()  # the score as the result file holds it
+        score = f"{data['score']:g}/{data['max_score']:g}"
+        text = Labels(self.course.config.language, "issue")
+        with self._lock:
+            box = Outbox(self.client.engine)
+            _enqueue(
+                box,
+                self.client,
+                text,
+                week=week,
+                login=login,
+                repo=repo,
+                markdown=body,
+                score=score,
+            )
+            poster = IssuePoster(self.client)
+            posted = False
+            for row in poster.box.pending(week):
+                if row.login == login:
+                    poster.post_with_retries(row)
+                    posted = True
+        return posted
 
 
 class IssuePoster:

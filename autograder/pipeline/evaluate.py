@@ -19,10 +19,11 @@ import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import InfrastructureError
+from autograder.messages import Message
+from autograder.messages.executor import executor_message
 from autograder.pipeline.context import WeekContext
 from autograder.thresholds.artifact import InvalidPrediction, read_artifact
-from autograder.thresholds.messages import executor_error, say
-from autograder.thresholds.requirements import check_requirements, describe
+from autograder.thresholds.requirements import KERAS_KINDS, check_requirements, describe
 from gpu_runner.evaluation import EvalRequest, EvalTask, Transform
 from gpu_runner.job import EXPORT_SUFFIX, ProbeRun, RunOutput
 from gpu_runner.runners.evaluators import Evaluator
@@ -41,7 +42,7 @@ class ScoredModel:
     """One threshold after evaluation: predictions (.npy bytes) or why there are none."""
 
     predictions: bytes | None
-    failure: str | None  # student-facing, in the grading language
+    failure: Message | None  # student-facing, rendered where a person reads it
     what: str  # which variable (and model) was scored
     rule: str | None = None  # the requirement that failed, if any
 
@@ -58,18 +59,20 @@ def latent_seed(ctx: WeekContext, threshold: Threshold) -> int:
     return int(digest[:8], 16)
 
 
-def _export_failure(threshold: Threshold, probe: ProbeRun | None, lang: str) -> str:
+def _export_failure(threshold: Threshold, probe: ProbeRun | None) -> Message:
     variable = threshold.model.variable
     if probe is None or probe.error is None:
-        return say("no_artifact", lang)
+        return Message.of("threshold.no_artifact")
     text = probe.error
     for prefix, key in EXPORT_REFUSALS.items():
         if text.startswith(prefix):
             kind = text.removeprefix(prefix).lstrip(": ") or "?"
-            return say(key, lang, variable=variable, type=kind)
+            return Message.of(f"threshold.{key}", variable=variable, type=kind)
     if text.startswith("the exported model is too large"):
-        return say("export_too_large", lang, variable=variable, limit=threshold.model.max_mb)
-    return say("export_failed", lang, variable=variable, error=executor_error(text, lang))
+        return Message.of(
+            "threshold.export_too_large", variable=variable, limit=threshold.model.max_mb
+        )
+    return Message.of("threshold.export_failed", variable=variable, error=executor_message(text))
 
 
 def _inputs(ctx: WeekContext, threshold: Threshold) -> list[np.ndarray]:
@@ -79,14 +82,12 @@ def _inputs(ctx: WeekContext, threshold: Threshold) -> list[np.ndarray]:
     ]
 
 
-def _array_predictions(
-    ctx: WeekContext, threshold: Threshold, artifact: bytes, lang: str
-) -> ScoredModel:
+def _array_predictions(ctx: WeekContext, threshold: Threshold, artifact: bytes) -> ScoredModel:
     spec = threshold.model
     try:
-        array = read_artifact(artifact, language=lang)
+        array = read_artifact(artifact)
     except InvalidPrediction as exc:
-        return ScoredModel(None, str(exc), spec.variable)
+        return ScoredModel(None, exc.fact, spec.variable)
     if spec.array_use == "values":
         return ScoredModel(artifact, None, spec.variable)
     inputs = _inputs(ctx, threshold)
@@ -95,7 +96,9 @@ def _array_predictions(
         if array.ndim != 2 or array.shape[1] != x.shape[1]:
             shape = str(tuple(array.shape))
             return ScoredModel(
-                None, say("array_centres", lang, dim=x.shape[1], shape=shape), spec.variable
+                None,
+                Message.of("threshold.array_centres", dim=x.shape[1], shape=shape),
+                spec.variable,
             )
         d2 = ((x[:, None, :] - array[None, :, :].astype(np.float64)) ** 2).sum(axis=2)
         return ScoredModel(_npy(np.argmin(d2, axis=1).astype(np.int64)), None, spec.variable)
@@ -104,7 +107,9 @@ def _array_predictions(
     if array.ndim != len(index) or any(
         have < need for have, need in zip(array.shape, needed, strict=True)
     ):
-        message = say("array_table", lang, shape=str(tuple(array.shape)), needed=str(needed))
+        message = Message.of(
+            "threshold.array_table", shape=str(tuple(array.shape)), needed=str(needed)
+        )
         return ScoredModel(None, message, spec.variable)
     return ScoredModel(_npy(array[index]), None, spec.variable)
 
@@ -159,7 +164,6 @@ def evaluate_models(
     ctx: WeekContext, output: RunOutput, *, evaluator: Evaluator, job_id: str
 ) -> dict[str, ScoredModel]:
     """Threshold id -> what scoring gets; `InfrastructureError` when the evaluator fails."""
-    lang = ctx.language
     probes = {p.id: p for p in output.probes}
     request = build_request(ctx, output, job_id)
     evaluated = evaluator.evaluate(request)
@@ -170,24 +174,29 @@ def evaluate_models(
         spec, probe = threshold.model, probes.get(threshold.id)
         if probe is None or probe.artifact is None:
             scored[threshold.id] = ScoredModel(
-                None, _export_failure(threshold, probe, lang), spec.variable
+                None, _export_failure(threshold, probe), spec.variable
             )
             continue
         if spec.kind == "array":
-            scored[threshold.id] = _array_predictions(ctx, threshold, probe.artifact, lang)
+            scored[threshold.id] = _array_predictions(ctx, threshold, probe.artifact)
             continue
         result = evaluated.result(threshold.id)
         what = describe(spec, result.facts)
         if result.error == "infra":
             raise InfrastructureError(f"clean evaluator: {result.detail}")
-        violation = check_requirements(spec, result.facts, lang) if result.facts else None
+        violation = check_requirements(spec, result.facts) if result.facts else None
         if violation is not None:  # a broken rule explains more than a failed prediction
-            message = say("rule_failed", lang, rule=violation.rule, message=violation.message)
+            message = Message.of(
+                "threshold.rule_failed", rule=violation.rule, message=violation.message
+            )
             scored[threshold.id] = ScoredModel(None, message, what, violation.rule)
             continue
         if result.error:
             detail = result.detail[:200]
-            message = say(result.error, lang, variable=spec.variable, detail=detail)
+            code = result.error
+            if code == "load_refused":  # the advice names the framework the threshold expects
+                code += "_keras" if spec.kind in KERAS_KINDS else "_sklearn"
+            message = Message.of(f"threshold.{code}", variable=spec.variable, detail=detail)
             scored[threshold.id] = ScoredModel(None, message, what)
             continue
         scored[threshold.id] = ScoredModel(result.predictions, None, what)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.i18n import t
+from autograder.messages import Message
 from gpu_runner.textsafe import display_text, valid_json
 
 INTERNAL_PREFIX = "autograder"
@@ -33,9 +33,7 @@ def _strip(metadata: object) -> list[str]:
     return found
 
 
-def normalize_notebook(
-    nb: NotebookNode, *, name: str, lang: str, problems: list[str]
-) -> NotebookNode:
+def normalize_notebook(nb: NotebookNode, *, name: str, problems: list[Message]) -> NotebookNode:
     """`nb` with valid strings and no internal metadata; a note when keys were removed."""
     clean = nbformat.from_dict(valid_json(nb))
     removed = _strip(clean.get("metadata"))
@@ -45,5 +43,5 @@ def normalize_notebook(
             removed += _strip(cell.get("metadata"))
     if removed:
         keys = ", ".join(sorted({display_text(k, 60) for k in removed}))
-        problems.append(t(lang, "problem_internal_metadata", notebook=name, keys=keys))
+        problems.append(Message.of("problem.internal_metadata", notebook=name, keys=keys))
     return clean

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.i18n import t
+from autograder.messages import Message
 from autograder.nbgrader_adapter import sanitize_notebook
 from autograder.pipeline.context import WeekContext
 from autograder.pipeline.normalize import normalize_notebook
@@ -33,15 +33,15 @@ MAX_EXTRA_FILE_BYTES = 20 * 1024 * 1024
 @dataclass
 class Prepared:
     job: Job
-    problems: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     missing_notebooks: set[str] = field(default_factory=set)
     violations: list[Violation] = field(default_factory=list)
 
 
-def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> NotebookNode | None:
+def _readable(data: bytes, name: str, problems: list[Message]) -> NotebookNode | None:
     if len(data) > MAX_NOTEBOOK_BYTES:
         problems.append(
-            t(lang, "problem_notebook_too_large", notebook=name, size=len(data) // 2**20)
+            Message.of("problem.notebook_too_large", notebook=name, size=len(data) // 2**20)
         )
         return None
     try:
@@ -49,20 +49,19 @@ def _readable(data: bytes, name: str, lang: str, problems: list[str]) -> Noteboo
         nbformat.validate(nb)
     except Exception as exc:  # any parse or schema failure is the student's
         error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
-        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error=error))
+        problems.append(Message.of("problem.notebook_unreadable", notebook=name, error=error))
         return None
     if not isinstance(nb.get("cells"), list):
-        problems.append(t(lang, "problem_notebook_unreadable", notebook=name, error="no cells"))
+        problems.append(Message.of("problem.notebook_unreadable", notebook=name, error="no cells"))
         return None
-    return normalize_notebook(nb, name=name, lang=lang, problems=problems)
+    return normalize_notebook(nb, name=name, problems=problems)
 
 
 def _modified_locked_cells(
     nb: NotebookNode,
     checksums: dict[str, str],
-    lang: str,
     source_tests: dict[str, str] | None = None,
-) -> list[str]:
+) -> list[Message]:
     """Locked cells whose content differs from the release (sanitize restores them).
 
     A test cell may also equal the source's (with its hidden tests): that is the
@@ -80,15 +79,14 @@ def _modified_locked_cells(
             except Exception:
                 changed = True
             if changed:
-                problems.append(t(lang, "problem_cell_restored", cell=grade_id))
+                problems.append(Message.of("problem.cell_restored", cell=grade_id))
     return problems
 
 
 def _find_notebooks(
-    ctx: WeekContext, files: dict[str, bytes], problems: list[str]
+    ctx: WeekContext, files: dict[str, bytes], problems: list[Message]
 ) -> dict[str, str]:
     """Expected notebook -> the file name it was submitted as (renames tolerated)."""
-    lang = ctx.language
     expected = list(ctx.week.notebooks)
     found = {name: name for name in expected if name in files}
     missing = [n for n in expected if n not in found]
@@ -99,10 +97,10 @@ def _find_notebooks(
     )
     if len(missing) == 1 and len(spare) == 1:
         found[missing[0]] = spare[0]
-        problems.append(t(lang, "problem_notebook_renamed", expected=missing[0], found=spare[0]))
+        problems.append(Message.of("problem.notebook_renamed", expected=missing[0], found=spare[0]))
         missing = []
     for name in missing:
-        problems.append(t(lang, "problem_notebook_missing", notebook=name))
+        problems.append(Message.of("problem.notebook_missing", notebook=name))
     return found
 
 
@@ -132,8 +130,7 @@ def prepare_job(
     login: str,
     files: dict[str, bytes],
 ) -> Prepared:
-    lang = ctx.language
-    problems: list[str] = []
+    problems: list[Message] = []
     located = _find_notebooks(ctx, files, problems)
     job_files: dict[str, bytes] = {}
     for name, data in files.items():
@@ -147,7 +144,7 @@ def prepare_job(
     for expected in ctx.week.notebooks:
         notebook_id = expected.removesuffix(".ipynb")
         nb = (
-            _readable(files[located[expected]], located[expected], lang, problems)
+            _readable(files[located[expected]], located[expected], problems)
             if expected in located
             else None
         )
@@ -155,7 +152,6 @@ def prepare_job(
             problems += _modified_locked_cells(
                 nb,
                 ctx.release_checksums.get(notebook_id, {}),
-                lang,
                 ctx.source_test_checksums.get(notebook_id, {}),
             )
             try:
@@ -168,9 +164,8 @@ def prepare_job(
                 )
             except Exception as exc:  # nbgrader's validation of damaged metadata
                 problems.append(
-                    t(
-                        lang,
-                        "problem_sanitize",
+                    Message.of(
+                        "problem.sanitize",
                         notebook=expected,
                         error=str(exc).splitlines()[0][:200],
                     )
@@ -178,7 +173,7 @@ def prepare_job(
                 nb = None
             else:
                 for cell in report.readded:
-                    problems.append(t(lang, "problem_cell_readded", cell=cell))
+                    problems.append(Message.of("problem.cell_readded", cell=cell))
         if nb is None:
             missing.add(notebook_id)
             continue

@@ -19,7 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.config import LatePolicy, Threshold
-from autograder.i18n import t
+from autograder.messages import Message
 from autograder.pipeline.context import GradedCell, WeekContext
 from autograder.pipeline.evaluate import ScoredModel
 from autograder.pipeline.rules import Violation
@@ -60,7 +60,7 @@ def _exception_type(cell: NotebookNode | None) -> str:
     return ""
 
 
-def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | None = None) -> str:
+def _safe_message(info: GradedCell, text: str, cell: NotebookNode | None = None) -> Message:
     """What the student may read about a failed test cell.
 
     A cell with hidden tests shows the exception's type and the instructor's hint,
@@ -70,10 +70,10 @@ def _safe_message(info: GradedCell, text: str, lang: str, cell: NotebookNode | N
     Visible-only cells keep their message.
     """
     if not info.hidden:
-        return text
-    hint = info.hint or t(lang, "test_hidden_failed")
+        return Message.text(text)
+    hint = Message.text(info.hint) if info.hint else Message.of("test.hidden_failed")
     kind = _exception_type(cell)
-    return f"{kind}: {hint}" if kind else hint
+    return Message.of("test.hidden_error", kind=kind, hint=hint) if kind else hint
 
 
 def _answer_checksum(cell: NotebookNode) -> str:
@@ -87,10 +87,10 @@ def _answer_checksum(cell: NotebookNode) -> str:
         return ""
 
 
-def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: str) -> TestResult:
+def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell) -> TestResult:
     from nbgrader.utils import determine_grade
 
-    def result(points: float, status: str, message: str) -> TestResult:
+    def result(points: float, status: str, message: Message | str) -> TestResult:
         return TestResult(
             id=info.grade_id,
             notebook=info.notebook,
@@ -109,22 +109,22 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
                 answered = None
             if answered == 0:  # nothing written: 0 points, nothing to grade by hand
                 return replace(
-                    result(0.0, "failed", t(lang, "test_no_answer")),
+                    result(0.0, "failed", Message.of("test.no_answer")),
                     checksum=_answer_checksum(cell),
                 )
         return replace(
-            result(0.0, "manual", t(lang, "test_manual")),
+            result(0.0, "manual", Message.of("test.manual")),
             manual="pending",
             checksum=_answer_checksum(cell),
         )
     if status is CellStatus.TIMEOUT:
-        return result(0.0, "timeout", t(lang, "test_timeout"))
+        return result(0.0, "timeout", Message.of("test.timeout"))
     if status is CellStatus.NOT_RUN:
-        return result(0.0, "not_run", t(lang, "test_not_run"))
+        return result(0.0, "not_run", Message.of("test.not_run"))
     if status is CellStatus.ERROR:
-        return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", lang, cell))
+        return result(0.0, "failed", _safe_message(info, _error_text(cell) or "Error", cell))
     if _has_stderr(cell):
-        return result(0.0, "failed", t(lang, "test_stderr"))
+        return result(0.0, "failed", Message.of("test.stderr"))
     try:
         graded, _ = determine_grade(cell)
     except Exception:
@@ -133,20 +133,19 @@ def _score_cell(cell: NotebookNode, status: CellStatus, info: GradedCell, lang: 
     if points >= info.points:
         return result(points, "passed", "")
     if points > 0:
-        return result(points, "passed", t(lang, "test_partial"))
-    return result(0.0, "failed", _safe_message(info, "", lang))
+        return result(points, "passed", Message.of("test.partial"))
+    return result(0.0, "failed", _safe_message(info, ""))
 
 
 def score_tests(
     ctx: WeekContext, output: RunOutput, missing_notebooks: set[str]
 ) -> list[TestResult]:
-    lang = ctx.language
     results: list[TestResult] = []
     runs = {nb.name.removesuffix(".ipynb"): nb for nb in output.notebooks}
     for notebook_id, infos in ctx.cells.items():
         run = runs.get(notebook_id)
         if run is None:
-            reason = "test_missing_notebook" if notebook_id in missing_notebooks else "test_not_run"
+            reason = "test.missing_notebook" if notebook_id in missing_notebooks else "test.not_run"
             for info in infos.values():
                 results.append(
                     TestResult(
@@ -156,7 +155,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=t(lang, reason, notebook=notebook_id),
+                        message=Message.of(reason, notebook=notebook_id),
                     )
                 )
             continue
@@ -170,7 +169,7 @@ def score_tests(
             if found is None or grade_id in seen:
                 continue
             seen.add(found.grade_id)
-            results.append(_score_cell(cell, status, found, lang))
+            results.append(_score_cell(cell, status, found))
         for grade_id, info in infos.items():
             if grade_id not in seen:  # sanitize re-adds these; belt and braces
                 results.append(
@@ -181,7 +180,7 @@ def score_tests(
                         max_points=info.points,
                         status="not_run",
                         hidden=info.hidden,
-                        message=t(lang, "test_not_run"),
+                        message=Message.of("test.not_run"),
                     )
                 )
     return results
@@ -189,30 +188,29 @@ def score_tests(
 
 def score_thresholds(
     ctx: WeekContext, scored: Mapping[str, ScoredModel]
-) -> tuple[list[MetricResult], list[str]]:
+) -> tuple[list[MetricResult], list[Message]]:
     """Each threshold's result from the evaluate stage's predictions; review flags."""
     thresholds = ctx.week.config.thresholds
     if not thresholds:
         return [], []
     from autograder.thresholds import score_threshold
 
-    results, flags = [], []
+    results: list[MetricResult] = []
+    flags: list[Message] = []
     for threshold in thresholds:
         model = scored.get(threshold.id)
         outcome = score_threshold(
             threshold,
             artifact=model.predictions if model else None,
-            failure=model.failure if model else t(ctx.language, "test_not_run"),
+            failure=model.failure if model else Message.of("test.not_run"),
             scored=model.what if model else threshold.model.variable,
             week_dir=ctx.week.source_dir,
-            language=ctx.language,
         )
         results.append(outcome)
         if implausible(threshold, outcome.value, outcome.direction):
             flags.append(
-                t(
-                    ctx.language,
-                    "flag_implausible",
+                Message.of(
+                    "flag.implausible",
                     id=threshold.id,
                     value=f"{outcome.value:.4f}",
                     limit=f"{threshold.review_beyond:g}",
@@ -229,9 +227,7 @@ def implausible(threshold: Threshold, value: float | None, direction: str) -> bo
     return value > limit if direction == "higher" else value < limit
 
 
-def apply_rules(
-    tests: list[TestResult], violations: list[Violation], lang: str
-) -> list[TestResult]:
+def apply_rules(tests: list[TestResult], violations: list[Violation]) -> list[TestResult]:
     """A broken "by hand" rule: the tests it names score zero and say why."""
     broken = {test: v for v in reversed(violations) for test in v.tests}
     return [
@@ -239,7 +235,9 @@ def apply_rules(
             r,
             points=0.0,
             status="failed",
-            message=t(lang, "test_rule_violated", rule=broken[r.id].rule, where=broken[r.id].where),
+            message=Message.of(
+                "test.rule_violated", rule=broken[r.id].rule, where=broken[r.id].where
+            ),
             manual="",
         )
         if r.id in broken
@@ -254,7 +252,6 @@ def late_penalty(
     cutoff: datetime | None,
     policy: LatePolicy,
     max_score: float,
-    lang: str,
 ) -> tuple[float, Penalty | None]:
     """(seconds late, penalty) from the trusted submission time and `Course.cutoff`."""
     if submitted_at is None or cutoff is None:
@@ -266,18 +263,21 @@ def late_penalty(
     fraction = min(policy.max_penalty, days * policy.penalty_per_day)
     if fraction <= 0:
         return late, None
-    return late, Penalty(reason=t(lang, "late", days=days), points=-round(fraction * max_score, 4))
+    return late, Penalty(
+        reason=Message.of("penalty.late", days=days), points=-round(fraction * max_score, 4)
+    )
 
 
-def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
-    lang = ctx.language
+def run_problems(ctx: WeekContext, output: RunOutput) -> list[Message]:
     problems = []
     if output.status is RunStatus.TIMEOUT:
-        problems.append(t(lang, "problem_timeout", seconds=int(ctx.week.resources.total_timeout_s)))
+        problems.append(
+            Message.of("problem.timeout", seconds=int(ctx.week.resources.total_timeout_s))
+        )
     elif output.status is RunStatus.KERNEL_DIED:
-        problems.append(t(lang, "problem_kernel_died"))
+        problems.append(Message.of("problem.kernel_died"))
     elif output.status is RunStatus.MEMORY:
-        problems.append(t(lang, "problem_memory", memory=ctx.week.resources.memory_mb))
+        problems.append(Message.of("problem.memory", memory=ctx.week.resources.memory_mb))
     for run in output.notebooks:  # a timed-out test cell says so itself; other cells here
         nb = nbformat.reads(run.notebook_json, as_version=4)
         number = 0
@@ -289,9 +289,9 @@ def run_problems(ctx: WeekContext, output: RunOutput) -> list[str]:
             meta = cell.metadata.get("nbgrader", {})
             is_test = bool(meta.get("grade")) and not meta.get("solution")
             if cell_run.status is CellStatus.TIMEOUT and not is_test:
-                problems.append(t(lang, "problem_cell_timeout", notebook=run.name, cell=number))
+                problems.append(Message.of("problem.cell_timeout", notebook=run.name, cell=number))
     if output.output_truncated:
-        problems.append(t(lang, "problem_output_truncated"))
+        problems.append(Message.of("problem.output_truncated"))
     return problems
 
 

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from autograder.course import Course
+from autograder.messages import Labels
 from autograder.reports import html as h
 from autograder.reports.data import WeekData, gather_week
 from autograder.reports.export import course_rows
 from autograder.reports.plots import Plot, PlotStyle, score_by_week
 from autograder.reports.stats import summarise
-from autograder.reports.text import Labels
 from autograder.reports.week_report import ReportFiles, plot_style, reports_dir
 
 COURSE_DIR = "_course"
@@ -32,7 +32,7 @@ def render_course_html(
     week_links: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> str:
-    tx = Labels(language)
+    tx = Labels(language, "report")
     links = week_links or {}
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     parts = [h.paragraph(f"{tx('generated')}: {stamp}", css="meta")]

@@ -20,6 +20,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from autograder.messages import Labels
 from autograder.reports.data import WeekData
 from autograder.reports.stats import (
     MetricSeries,
@@ -27,7 +28,6 @@ from autograder.reports.stats import (
     hours_from_deadline,
     pass_rates,
 )
-from autograder.reports.text import Labels
 
 GREEN, ORANGE, RED, BLUE, GREY = "#2e7d32", "#ef6c00", "#c62828", "#1565c0", "#757575"
 DPI = 110
@@ -75,7 +75,7 @@ def score_distribution(data: WeekData, style: PlotStyle) -> Plot | None:
     scores = [r.score for r in data.graded]
     if not scores:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
     top = max(data.max_score, max(scores), 1.0)
     step = 1.0 if top <= 20 else math.ceil(top / 20)
     edges = [i * step - step / 2 for i in range(int(math.ceil(top / step)) + 2)]
@@ -98,7 +98,7 @@ def test_pass_rates(data: WeekData, style: PlotStyle) -> Plot | None:
     rates = pass_rates(data)
     if not rates:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
 
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
@@ -117,7 +117,7 @@ def test_pass_rates(data: WeekData, style: PlotStyle) -> Plot | None:
 
 
 def metric_plot(series: MetricSeries, style: PlotStyle) -> Plot:
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
     lower = series.direction == "lower"
 
     def draw(fig: Figure) -> None:
@@ -152,7 +152,7 @@ def submission_times(data: WeekData, style: PlotStyle) -> Plot | None:
     hours = hours_from_deadline(data)
     if not hours:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
     values = [h for _, h in hours]
 
     def draw(fig: Figure) -> None:
@@ -184,7 +184,7 @@ def runtimes(data: WeekData, style: PlotStyle) -> Plot | None:
     runs = sorted(((r.runtime_s, r.student, r.run_status) for r in data.results), reverse=True)
     if not runs:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
     color = {"completed": BLUE, "timeout": RED, "memory_limit": RED, "kernel_died": ORANGE}
 
     def draw(fig: Figure) -> None:
@@ -206,7 +206,7 @@ def failures(data: WeekData, style: PlotStyle) -> Plot | None:
     counts = failure_counts(data)
     if not counts:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
 
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
@@ -227,7 +227,7 @@ def score_by_week(weeks: list[WeekData], style: PlotStyle) -> Plot | None:
     series = [(name, values) for name, values in series if values]
     if not series:
         return None
-    tx = Labels(style.language)
+    tx = Labels(style.language, "report")
 
     def draw(fig: Figure) -> None:
         ax = fig.subplots()

@@ -5,14 +5,12 @@ Pure functions over `WeekData`; nothing here renders or reads files.
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from autograder.i18n import MESSAGES
+from autograder.messages import Message, render
 from autograder.reports.data import WeekData
-from autograder.reports.text import label
 from autograder.results import SubmissionResult
 
 
@@ -82,38 +80,23 @@ FAILURE_REASONS = (
 )
 
 _PROBLEM_REASON = {
-    "problem_notebook_unreadable": "damaged",
-    "problem_notebook_too_large": "damaged",
-    "problem_sanitize": "damaged",
-    "problem_notebook_missing": "missing_notebook",
-    "problem_cell_restored": "cell_modified",
-    "problem_cell_readded": "cell_modified",
-    "problem_output_truncated": "output_truncated",
-    "problem_timeout": "timeout",
-    "problem_memory": "memory",
-    "problem_kernel_died": "kernel_died",
+    "problem.notebook_unreadable": "damaged",
+    "problem.notebook_too_large": "damaged",
+    "problem.sanitize": "damaged",
+    "problem.notebook_missing": "missing_notebook",
+    "problem.cell_restored": "cell_modified",
+    "problem.cell_readded": "cell_modified",
+    "problem.output_truncated": "output_truncated",
+    "problem.timeout": "timeout",
+    "problem.memory": "memory",
+    "problem.kernel_died": "kernel_died",
 }
 _RUN_REASON = {"timeout": "timeout", "memory_limit": "memory", "kernel_died": "kernel_died"}
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[a-z_]+\}", template)
-    return re.compile("^" + "(.*?)".join(re.escape(p) for p in parts) + "$", re.S)
-
-
-# problems are stored as rendered text (in the course language): match every language's template
-_PROBLEM_PATTERNS = [
-    (_pattern(text), reason)
-    for key, reason in _PROBLEM_REASON.items()
-    for text in MESSAGES[key].values()
-]
-
-
-def problem_reason(problem: str) -> str | None:
-    for pattern, reason in _PROBLEM_PATTERNS:
-        if pattern.match(problem):
-            return reason
-    return None
+def problem_reason(problem: Message) -> str | None:
+    """The failure reason of a problem, by its code (free text has none)."""
+    return _PROBLEM_REASON.get(problem.code)
 
 
 def failure_reasons(result: SubmissionResult) -> set[str]:
@@ -249,12 +232,13 @@ def reviews(data: WeekData, *, language: str = "en") -> list[Review]:
     """Submissions an instructor should look at: integrity flags, grading errors, edited tests."""
     out = []
     for result in data.results:
-        reasons = list(result.flags)
+        shown = zip(result.problems, result.problem_texts(language), strict=True)
+        reasons = list(result.flag_texts(language))
         if result.status == "error":
-            reasons += list(result.problems)
-        reasons += [p for p in result.problems if problem_reason(p) == "cell_modified"]
+            reasons += list(result.problem_texts(language))
+        reasons += [text for p, text in shown if problem_reason(p) == "cell_modified"]
         reasons += [
-            label(language, "manual_review_reason", cell=t.id)
+            render("report.manual_review_reason", language, cell=t.id)
             for t in result.tests
             if t.manual == "review"
         ]

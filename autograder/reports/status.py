@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from rich.markup import escape
 from rich.table import Table
 
+from autograder.messages import Labels
 from autograder.reports.data import WeekData
 from autograder.reports.html import fmt
 from autograder.reports.stats import grader_comments
-from autograder.reports.text import Labels
 from autograder.reports.week_report import format_late
 from gpu_runner.textsafe import display_text
 
@@ -76,7 +76,7 @@ def _score_text(row: StatusRow, tx: Labels) -> str:
 
 
 def status_table(data: WeekData, *, language: str) -> Table:
-    tx = Labels(language)
+    tx = Labels(language, "report")
     rows = status_rows(data)
     table = Table(title=f"{data.title} ({data.week})")
     for key in (

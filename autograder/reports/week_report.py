@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.course import Course
+from autograder.messages import Labels
 from autograder.reports import html as h
 from autograder.reports.data import StudentWeek, WeekData, gather_week
 from autograder.reports.fonts import find_cjk_font
@@ -30,7 +31,6 @@ from autograder.reports.stats import (
     reviews,
     summarise,
 )
-from autograder.reports.text import Labels
 from autograder.results import SubmissionResult
 
 SALT_ENV = "AUTOGRADER_LEADERBOARD_SALT"
@@ -57,12 +57,11 @@ def format_late(seconds: float, language: str) -> str:
     minutes = int(round(seconds / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    units = ("일", "시간", "분") if language == "ko" else ("d", "h", "m")
-    sep = " "
-    parts = [f"{days}{units[0]}" if days else "", f"{hours}{units[1]}" if hours else ""]
+    tx = Labels(language, "report")
+    parts = [tx("days", n=days) if days else "", tx("hours", n=hours) if hours else ""]
     if not days:
-        parts.append(f"{mins}{units[2]}" if mins or not hours else "")
-    return sep.join(p for p in parts if p)
+        parts.append(tx("minutes", n=mins) if mins or not hours else "")
+    return " ".join(p for p in parts if p)
 
 
 def format_time(when: datetime | None, deadline: datetime | None) -> str:
@@ -136,7 +135,7 @@ def render_week_html(
     now: datetime | None = None,
     similarity_html: str = "",
 ) -> str:
-    tx = Labels(language)
+    tx = Labels(language, "report")
     links = feedback_links or {}
     summary = summarise(data)
     parts: list[str] = []

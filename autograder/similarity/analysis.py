@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autograder.course import Course
-from autograder.i18n import MESSAGES, t
+from autograder.messages import CATALOG, Message
 from autograder.results import SubmissionResult
 from autograder.similarity.extract import Submission, read_week, release_sources
 from autograder.similarity.fingerprint import fingerprint, skeleton_hashes
@@ -28,8 +28,13 @@ from autograder.similarity.reviews import PairReview, pair_key, pair_reviews
 
 SCHEMA_VERSION = 1
 DEFAULT_THRESHOLD = 0.65
-FLAG_KEY = "flag_similarity"
-FLAG_TEXTS = frozenset(MESSAGES[FLAG_KEY].values())
+FLAG_CODE = "flag.similarity"
+#: the flag as rendered text, in either language (results stored before facts held codes)
+_FLAG_TEXTS = frozenset(CATALOG[FLAG_CODE].values())
+
+
+def _is_similarity_flag(flag: Message) -> bool:
+    return flag.code == FLAG_CODE or (flag.is_text and flag.params.get("text") in _FLAG_TEXTS)
 
 
 @dataclass(frozen=True)
@@ -164,15 +169,13 @@ def analyse_week(
     )
 
 
-def flag_results(
-    results: Iterable[SubmissionResult], flagged: set[str], *, language: str
-) -> list[SubmissionResult]:
+def flag_results(results: Iterable[SubmissionResult], flagged: set[str]) -> list[SubmissionResult]:
     """The results whose similarity flag must change, changed (no other student named)."""
     changed = []
     for result in results:
-        kept = tuple(f for f in result.flags if f not in FLAG_TEXTS)
+        kept = tuple(f for f in result.flags if not _is_similarity_flag(f))
         if result.student in flagged and result.status == "graded":
-            kept += (t(language, FLAG_KEY),)
+            kept += (Message.of(FLAG_CODE),)
         if kept != result.flags:
             changed.append(replace(result, flags=kept))
     return changed
@@ -184,9 +187,7 @@ def apply_flags(course: Course, week: str, similarity: WeekSimilarity) -> list[s
     from autograder.grading import save_result
 
     store = GradebookStore(course)
-    changed = flag_results(
-        store.recorded_results(week), similarity.flagged_logins(), language=course.config.language
-    )
+    changed = flag_results(store.recorded_results(week), similarity.flagged_logins())
     for result in changed:
         save_result(course, store, result)
     return [r.student for r in changed]

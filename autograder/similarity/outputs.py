@@ -96,7 +96,7 @@ def result_items(result: SubmissionResult | None) -> set[Item]:
         Item("error", line)
         for t in result.tests
         if t.status == "error"
-        for line in _lines(t.message)
+        for line in _lines(t.text(result.language))
     )
     return items
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from html import escape
 
+from autograder.messages import Labels
 from autograder.reports import html as h
 from autograder.similarity.analysis import PairScore, WeekSimilarity
 from autograder.similarity.extract import Submission
 from autograder.similarity.fingerprint import Token
-from autograder.similarity.text import label
 
 TOP_ROWS = 20  # pairs in the ranked table below the threshold, for context
 MAX_DETAILED = 30  # pairs shown side by side
@@ -57,8 +57,7 @@ def _snippet(sub: Submission, toks: tuple[Token, ...], start: int, end: int) -> 
 
 
 def _pair_detail(sim: WeekSimilarity, pair: PairScore, language: str) -> str:
-    def tx(key: str, **values: object) -> str:
-        return label(language, key, **values)
+    tx = Labels(language, "similarity")
 
     parts = [
         f"<h3>{escape(pair.a)} ↔ {escape(pair.b)} · {escape(tx('score'))} "
@@ -96,8 +95,7 @@ def _pair_detail(sim: WeekSimilarity, pair: PairScore, language: str) -> str:
 def render_section(sim: WeekSimilarity, *, language: str) -> str:
     """The report's section: ranked table and side-by-side evidence."""
 
-    def tx(key: str, **values: object) -> str:
-        return label(language, key, **values)
+    tx = Labels(language, "similarity")
 
     above = [p for p in sim.pairs if p.above]
     shown = above + [p for p in sim.pairs if not p.above][: max(0, TOP_ROWS - len(above))]
@@ -144,7 +142,7 @@ def render_section(sim: WeekSimilarity, *, language: str) -> str:
 
 def render_page(sim: WeekSimilarity, *, language: str) -> str:
     return h.page(
-        title=label(language, "page_title", week=sim.week),
+        title=Labels(language, "similarity")("page_title", week=sim.week),
         language=language,
         body=render_section(sim, language=language),
     )

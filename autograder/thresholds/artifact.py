@@ -3,7 +3,7 @@
 The header is parsed and checked (magic, dtype, element count, byte size) before
 any array is allocated, and the array is then read with ``allow_pickle=False``:
 an object array, a pickle or a ``.npz`` archive is rejected, never unpickled.
-Every failure is an `InvalidPrediction` whose text is the student-facing message.
+Every failure is an `InvalidPrediction` holding the student-facing fact (`.fact`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from autograder.errors import SubmissionError
-from autograder.thresholds.messages import say
+from autograder.messages import Message
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ELEMENTS = 8_000_000
@@ -39,63 +39,76 @@ Shape = tuple[Dim, ...]
 
 
 class InvalidPrediction(SubmissionError):
-    """The predictions cannot be scored; ``str(exc)`` is the message for the student."""
+    """The predictions cannot be scored; `fact` says why, for the student."""
+
+    def __init__(self, fact: Message) -> None:
+        super().__init__(fact.render("en"))
+        self.fact = fact
+
+
+def one_of(choices: Sequence[str]) -> Message | str:
+    """Several choices as "a or b or c", in the reader's language."""
+    shown: Message | str = choices[0]
+    for choice in choices[1:]:
+        shown = Message.of("threshold.either", first=shown, second=choice)
+    return shown
 
 
 def read_artifact(
     data: bytes,
     *,
-    language: str = "ko",
     max_bytes: int = MAX_BYTES,
     max_elements: int = MAX_ELEMENTS,
 ) -> np.ndarray:
     """The numeric, finite, non-scalar array in `data`, in native byte order."""
     if len(data) > max_bytes:
-        raise InvalidPrediction(say("too_large_bytes", language, size=len(data), limit=max_bytes))
+        raise InvalidPrediction(
+            Message.of("threshold.too_large_bytes", size=len(data), limit=max_bytes)
+        )
     if not data.startswith(NPY_MAGIC):
-        raise InvalidPrediction(say("not_npy", language))
-    dtype, shape = _read_header(data, language)
+        raise InvalidPrediction(Message.of("threshold.not_npy"))
+    dtype, shape = _read_header(data)
     if dtype.hasobject:
-        raise InvalidPrediction(say("object_dtype", language))
+        raise InvalidPrediction(Message.of("threshold.object_dtype"))
     if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         name = DTYPE_NAMES.get(dtype.kind, dtype.kind)
-        raise InvalidPrediction(say("bad_dtype", language, dtype=f"{name} ({dtype.str})"))
+        raise InvalidPrediction(Message.of("threshold.bad_dtype", dtype=f"{name} ({dtype.str})"))
     count = math.prod(shape)
     if count > max_elements:
-        raise InvalidPrediction(say("too_many_elements", language, count=count, limit=max_elements))
+        raise InvalidPrediction(
+            Message.of("threshold.too_many_elements", count=count, limit=max_elements)
+        )
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except Exception:  # any failure to parse the student's bytes means a corrupt file
-        raise InvalidPrediction(say("corrupt", language)) from None
+        raise InvalidPrediction(Message.of("threshold.corrupt")) from None
     if not isinstance(array, np.ndarray):  # pragma: no cover - the magic check rules this out
-        raise InvalidPrediction(say("not_npy", language))
+        raise InvalidPrediction(Message.of("threshold.not_npy"))
     if array.ndim == 0:
-        raise InvalidPrediction(say("scalar", language, value=_short(array)))
+        raise InvalidPrediction(Message.of("threshold.scalar", value=_short(array)))
     if array.size == 0:
-        raise InvalidPrediction(say("empty", language))
+        raise InvalidPrediction(Message.of("threshold.empty"))
     array = array.astype(array.dtype.newbyteorder("="), copy=False)
     if array.dtype.kind == "f":
         if array.dtype.itemsize < 8:
             array = array.astype(np.float64)
         nans = int(np.isnan(array).sum())
         if nans:
-            raise InvalidPrediction(say("nan", language, count=nans))
+            raise InvalidPrediction(Message.of("threshold.nan", count=nans))
         infs = int(np.isinf(array).sum())
         if infs:
-            raise InvalidPrediction(say("inf", language, count=infs))
+            raise InvalidPrediction(Message.of("threshold.inf", count=infs))
     return array
 
 
-def check_shape(
-    array: np.ndarray, *, shapes: Sequence[Shape], rows: int | None, language: str = "ko"
-) -> None:
+def check_shape(array: np.ndarray, *, shapes: Sequence[Shape], rows: int | None) -> None:
     """Raise unless `array` has `rows` rows and one of `shapes` (see `Dim`)."""
     if rows is not None and array.shape[0] != rows:
-        raise InvalidPrediction(say("rows", language, expected=rows, actual=array.shape[0]))
+        raise InvalidPrediction(Message.of("threshold.rows", expected=rows, actual=array.shape[0]))
     if not any(_matches(array.shape, shape, rows) for shape in shapes):
-        allowed = say("or", language).join(_show(shape, rows) for shape in shapes)
+        allowed = one_of([_show(shape, rows) for shape in shapes])
         raise InvalidPrediction(
-            say("shape", language, actual=_show(array.shape, rows), allowed=allowed)
+            Message.of("threshold.shape", actual=_show(array.shape, rows), allowed=allowed)
         )
 
 
@@ -104,17 +117,16 @@ def validate(
     *,
     shapes: Sequence[Shape],
     rows: int | None,
-    language: str = "ko",
     max_bytes: int = MAX_BYTES,
     max_elements: int = MAX_ELEMENTS,
 ) -> np.ndarray:
     """`read_artifact` then `check_shape`: the one call scoring needs."""
-    array = read_artifact(data, language=language, max_bytes=max_bytes, max_elements=max_elements)
-    check_shape(array, shapes=shapes, rows=rows, language=language)
+    array = read_artifact(data, max_bytes=max_bytes, max_elements=max_elements)
+    check_shape(array, shapes=shapes, rows=rows)
     return array
 
 
-def _read_header(data: bytes, language: str) -> tuple[np.dtype, tuple[int, ...]]:
+def _read_header(data: bytes) -> tuple[np.dtype, tuple[int, ...]]:
     stream = io.BytesIO(data)
     try:
         with warnings.catch_warnings():
@@ -127,7 +139,7 @@ def _read_header(data: bytes, language: str) -> tuple[np.dtype, tuple[int, ...]]
             else:
                 raise ValueError(f"unsupported .npy version {version}")
     except Exception:  # numpy's header parser raises ValueError, TokenError, SyntaxError...
-        raise InvalidPrediction(say("corrupt", language)) from None
+        raise InvalidPrediction(Message.of("threshold.corrupt")) from None
     return dtype, tuple(int(d) for d in shape)
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from autograder.messages import Message
 from autograder.thresholds.artifact import Shape
 
 Direction = Literal["higher", "lower"]
@@ -28,10 +29,10 @@ class MetricValue:
 
     value: float | None
     details: dict[str, float] = field(default_factory=dict)
-    message: str = ""  # student-facing note (e.g. failed gates); empty when plain
+    message: Message | None = None  # student-facing note (e.g. failed gates); None when plain
 
 
-Compute = Callable[[np.ndarray, Reference, Mapping[str, Any], str], MetricValue]
+Compute = Callable[[np.ndarray, Reference, Mapping[str, Any]], MetricValue]
 
 
 @dataclass(frozen=True)

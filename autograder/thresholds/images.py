@@ -26,11 +26,11 @@ import numpy as np
 from scipy.spatial.distance import cdist, pdist
 
 from autograder.errors import ConfigError
+from autograder.messages import Message
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricValue, Reference
 from autograder.thresholds.image_gates import copy_metrics, frechet_distance, roughness
 from autograder.thresholds.judge import Judge, load_judge
-from autograder.thresholds.messages import say
 
 DEFAULTS: dict[str, float] = {
     "min_confidence": 0.80,
@@ -94,6 +94,14 @@ def _nearest_distances(x: np.ndarray, train: np.ndarray, chunk: int = 1024) -> n
     )
 
 
+def _all_of(messages: list[Message]) -> Message:
+    """The failed gates, "a; b; c"."""
+    shown = messages[0]
+    for message in messages[1:]:
+        shown = Message.of("threshold.gates_and", first=shown, second=message)
+    return shown
+
+
 def _option(options: Mapping[str, Any], name: str) -> float:
     return float(options.get(name, DEFAULTS[name]))
 
@@ -133,28 +141,30 @@ def evaluate_images(
     return details, failed
 
 
-def _compute(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
+def _compute(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     judge: Judge = ref.assets
     n = len(pred)
     minimum, maximum = int(_option(options, "min_samples")), int(_option(options, "max_samples"))
     if n < minimum:
-        raise InvalidPrediction(say("too_few_samples", lang, actual=n, minimum=minimum))
+        raise InvalidPrediction(Message.of("threshold.too_few_samples", actual=n, minimum=minimum))
     if n > maximum:
-        raise InvalidPrediction(say("too_many_samples", lang, actual=n, maximum=maximum))
+        raise InvalidPrediction(Message.of("threshold.too_many_samples", actual=n, maximum=maximum))
     low, high = (float(v) for v in options.get("pixel_range", (-1.0, 1.0)))
     lo, hi = float(pred.min()), float(pred.max())
     if lo < low - 1e-6 or hi > high + 1e-6:
-        raise InvalidPrediction(say("pixel_range", lang, low=low, high=high, min=lo, max=hi))
+        raise InvalidPrediction(
+            Message.of("threshold.pixel_range", low=low, high=high, min=lo, max=hi)
+        )
     details, failed_names = evaluate_images(pred, judge, options)
     messages = [
-        say(key, lang, value=details[name], limit=_option(options, limit))
+        Message.of(f"threshold.{key}", value=details[name], limit=_option(options, limit))
         for name, limit, key in (*GATES, *UPPER_GATES)
         if name in failed_names
     ]
     if messages:
-        return MetricValue(0.0, details, say("gate_failed", lang, gates="; ".join(messages)))
+        return MetricValue(
+            0.0, details, Message.of("threshold.gate_failed", gates=_all_of(messages))
+        )
     return MetricValue(details["inception_score"], details)
 
 

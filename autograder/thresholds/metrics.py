@@ -35,10 +35,10 @@ import numpy as np
 from sklearn import metrics as skm
 
 from autograder.errors import ConfigError
+from autograder.messages import Message
 from autograder.thresholds import images
 from autograder.thresholds.artifact import InvalidPrediction, Shape
 from autograder.thresholds.base import Metric, MetricValue, Reference
-from autograder.thresholds.messages import say
 
 METRICS: dict[str, Metric] = {}
 
@@ -68,12 +68,12 @@ def _quiet(fn: Callable[[], float]) -> float:
         return float(fn())
 
 
-def _integral(pred: np.ndarray, language: str) -> np.ndarray:
+def _integral(pred: np.ndarray) -> np.ndarray:
     """(n,) predictions as int64 class ids, or the not-labels message."""
     if pred.dtype.kind == "f" and not (
         np.all(pred == np.round(pred)) and np.all(np.abs(pred) <= 2**53)
     ):
-        raise InvalidPrediction(say("not_class_labels", language))
+        raise InvalidPrediction(Message.of("threshold.not_class_labels"))
     return pred.astype(np.int64)
 
 
@@ -84,17 +84,17 @@ def _classes(labels: np.ndarray, options: Mapping[str, Any]) -> np.ndarray:
 
 
 def class_predictions(
-    pred: np.ndarray, labels: np.ndarray, options: Mapping[str, Any], language: str
+    pred: np.ndarray, labels: np.ndarray, options: Mapping[str, Any]
 ) -> np.ndarray:
     """Predicted class per row from labels (n,), probabilities (n, k) or (n, 1)."""
     if pred.ndim == 1:
-        return _integral(pred, language)
+        return _integral(pred)
     if pred.shape[1] == 1:
         return (pred[:, 0] >= float(options.get("threshold", 0.5))).astype(np.int64)
     classes = _classes(labels, options)
     if pred.shape[1] != len(classes):
         raise InvalidPrediction(
-            say("proba_columns", language, expected=len(classes), actual=pred.shape[1])
+            Message.of("threshold.proba_columns", expected=len(classes), actual=pred.shape[1])
         )
     return classes[np.argmax(pred, axis=1)]
 
@@ -106,28 +106,24 @@ def _values(pred: np.ndarray) -> np.ndarray:
 # -- classification -----------------------------------------------------------------
 
 
-def _accuracy(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
+def _accuracy(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     y = ref.labels
     assert y is not None
-    y_pred = class_predictions(pred, y, options, lang)
+    y_pred = class_predictions(pred, y, options)
     return MetricValue(_quiet(lambda: skm.accuracy_score(y, y_pred)))
 
 
-def _balanced(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
+def _balanced(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     y = ref.labels
     assert y is not None
-    y_pred = class_predictions(pred, y, options, lang)
+    y_pred = class_predictions(pred, y, options)
     return MetricValue(_quiet(lambda: skm.balanced_accuracy_score(y, y_pred)))
 
 
-def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     y = ref.labels
     assert y is not None
-    y_pred = class_predictions(pred, y, options, lang)
+    y_pred = class_predictions(pred, y, options)
     binary = set(np.unique(y).tolist()) <= {0, 1}
     average = options.get("average", "binary" if binary else "macro")
     if average == "binary":  # any predicted class other than the positive one is negative
@@ -136,29 +132,29 @@ def _f1(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str)
     return MetricValue(_quiet(lambda: skm.f1_score(y, y_pred, average=average, zero_division=0)))
 
 
-def _roc_auc(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
+def _roc_auc(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     y = ref.labels
     assert y is not None
     present = np.unique(y)
     if len(present) <= 2 and "classes" not in options:
         if pred.ndim == 2 and pred.shape[1] > 2:
-            raise InvalidPrediction(say("proba_columns", lang, expected=2, actual=pred.shape[1]))
+            raise InvalidPrediction(
+                Message.of("threshold.proba_columns", expected=2, actual=pred.shape[1])
+            )
         scores = pred if pred.ndim == 1 else pred[:, -1]
         return MetricValue(_quiet(lambda: skm.roc_auc_score(y, scores.astype(np.float64))))
     classes = _classes(y, options)
     if pred.ndim == 1:
         shape = f"({len(pred)},)"
         allowed = f"({len(pred)}, {len(classes)})"
-        raise InvalidPrediction(say("shape", lang, actual=shape, allowed=allowed))
+        raise InvalidPrediction(Message.of("threshold.shape", actual=shape, allowed=allowed))
     if pred.shape[1] != len(classes):
         raise InvalidPrediction(
-            say("proba_columns", lang, expected=len(classes), actual=pred.shape[1])
+            Message.of("threshold.proba_columns", expected=len(classes), actual=pred.shape[1])
         )
     probs = pred.astype(np.float64)
     if np.any(probs < 0) or not np.allclose(probs.sum(axis=1), 1.0, atol=1e-3):
-        raise InvalidPrediction(say("proba_sum", lang))
+        raise InvalidPrediction(Message.of("threshold.proba_sum"))
     probs = probs / probs.sum(axis=1, keepdims=True)
     return MetricValue(
         _quiet(
@@ -172,17 +168,17 @@ def _roc_auc(
 # -- regression -------------------------------------------------------------------
 
 
-def _r2(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+def _r2(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     return MetricValue(_quiet(lambda: skm.r2_score(_values(ref.labels), _values(pred))))  # type: ignore[arg-type]
 
 
-def _rmse(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+def _rmse(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     return MetricValue(
         _quiet(lambda: skm.root_mean_squared_error(_values(ref.labels), _values(pred)))  # type: ignore[arg-type]
     )
 
 
-def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str) -> MetricValue:
+def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     return MetricValue(
         _quiet(lambda: skm.mean_absolute_error(_values(ref.labels), _values(pred)))  # type: ignore[arg-type]
     )
@@ -191,20 +187,16 @@ def _mae(pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
 # -- clustering -------------------------------------------------------------------
 
 
-def _adjusted_rand(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
-    clusters = _integral(pred, lang)
+def _adjusted_rand(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
+    clusters = _integral(pred)
     return MetricValue(_quiet(lambda: skm.adjusted_rand_score(ref.labels, clusters)))
 
 
-def _silhouette(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
-    clusters = _integral(pred, lang)
+def _silhouette(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
+    clusters = _integral(pred)
     count = len(np.unique(clusters))
     if count < 2 or count >= len(clusters):
-        return MetricValue(None, message=say("single_cluster", lang, count=count))
+        return MetricValue(None, message=Message.of("threshold.single_cluster", count=count))
     x = ref.assets
     value = _quiet(
         lambda: skm.silhouette_score(x, clusters, metric=options.get("distance", "euclidean"))
@@ -247,9 +239,7 @@ def precision_at_k(
     return (float(np.mean(precisions)) if precisions else 0.0), len(precisions)
 
 
-def _precision_at_k(
-    pred: np.ndarray, ref: Reference, options: Mapping[str, Any], lang: str
-) -> MetricValue:
+def _precision_at_k(pred: np.ndarray, ref: Reference, options: Mapping[str, Any]) -> MetricValue:
     labels = ref.labels
     assert labels is not None
     k = int(options.get("k", 10))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.config import ModelSpec
-from autograder.thresholds.messages import say
+from autograder.messages import Message
 
 KERAS_KINDS = ("keras", "generator")
 
@@ -23,7 +23,7 @@ KERAS_KINDS = ("keras", "generator")
 @dataclass(frozen=True)
 class Violation:
     rule: str  # family | layers | input_shape | output_shape | max_params | trained
-    message: str
+    message: Message
 
 
 def _show(shape: Any) -> str:
@@ -36,9 +36,7 @@ def _shape_ok(actual: Any, wanted: list[int | None]) -> bool:
     return all(w is None or a == w for a, w in zip(actual[1:], wanted, strict=True))
 
 
-def check_requirements(
-    spec: ModelSpec, facts: Mapping[str, Any], language: str
-) -> Violation | None:
+def check_requirements(spec: ModelSpec, facts: Mapping[str, Any]) -> Violation | None:
     """The first rule of `spec.requirements` that the model breaks, or None."""
     req = spec.requirements
     keras = spec.kind in KERAS_KINDS
@@ -46,7 +44,9 @@ def check_requirements(
         actual = str(facts.get("class" if keras else "final_estimator", "?"))
         if actual not in req.family:
             allowed = ", ".join(req.family)
-            return Violation("family", say("rule_family", language, actual=actual, allowed=allowed))
+            return Violation(
+                "family", Message.of("threshold.rule_family", actual=actual, allowed=allowed)
+            )
     if keras:
         types = [str(layer.get("type")) for layer in facts.get("layers", [])]
         for names, minimum in req.layers.items():
@@ -56,7 +56,7 @@ def check_requirements(
                 shown = names.replace("|", "/")
                 return Violation(
                     "layers",
-                    say("rule_layers", language, layer=shown, minimum=minimum, count=count),
+                    Message.of("threshold.rule_layers", layer=shown, minimum=minimum, count=count),
                 )
         for rule, wanted_shape in (
             ("input_shape", req.input_shape),
@@ -67,17 +67,22 @@ def check_requirements(
                 shown = _show(actual_shape[1:]) if isinstance(actual_shape, list) else "?"
                 return Violation(
                     rule,
-                    say(f"rule_{rule}", language, expected=_show(wanted_shape), actual=shown),
+                    Message.of(
+                        f"threshold.rule_{rule}",
+                        expected=_show(wanted_shape),
+                        actual=shown,
+                    ),
                 )
         params = int(facts.get("params", 0) or 0)
         if req.max_params is not None and params > req.max_params:
             return Violation(
-                "max_params", say("rule_params", language, params=params, limit=req.max_params)
+                "max_params",
+                Message.of("threshold.rule_params", params=params, limit=req.max_params),
             )
         if req.trained and not (facts.get("optimizer_iterations") or 0) > 0:
-            return Violation("trained", say("rule_trained_keras", language))
+            return Violation("trained", Message.of("threshold.rule_trained_keras"))
     elif spec.kind == "sklearn" and req.trained and not facts.get("fitted"):
-        return Violation("trained", say("rule_trained_sklearn", language))
+        return Violation("trained", Message.of("threshold.rule_trained_sklearn"))
     return None
 
 

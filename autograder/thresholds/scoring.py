@@ -15,10 +15,11 @@ import numpy as np
 
 from autograder.config import Threshold
 from autograder.errors import ConfigError
+from autograder.messages import Message
+from autograder.messages.executor import executor_message
 from autograder.results import MetricResult
 from autograder.thresholds.artifact import InvalidPrediction, validate
 from autograder.thresholds.base import Metric, MetricValue, Reference
-from autograder.thresholds.messages import executor_error, say
 from autograder.thresholds.metrics import get_metric
 
 
@@ -79,8 +80,7 @@ def score_threshold(
     artifact: bytes | None,
     probe_error: str | None = None,
     week_dir: Path,
-    language: str = "ko",
-    failure: str | None = None,
+    failure: Message | None = None,
     scored: str = "",
 ) -> MetricResult:
     """Score the predictions (``.npy``) for `threshold` against the week's hidden files.
@@ -94,12 +94,13 @@ def score_threshold(
         result = MetricValue(None, message=failure)
     elif probe_error is not None:
         result = MetricValue(
-            None, message=say("probe_error", language, error=executor_error(probe_error, language))
+            None,
+            message=Message.of("threshold.probe_error", error=executor_message(probe_error)),
         )
     elif artifact is None:
-        result = MetricValue(None, message=say("no_artifact", language))
+        result = MetricValue(None, message=Message.of("threshold.no_artifact"))
     else:
-        result = _evaluate(metric, reference, threshold, artifact, language)
+        result = _evaluate(metric, reference, threshold, artifact)
     value = result.value
     if value is not None and not math.isfinite(value):
         value = None
@@ -111,9 +112,9 @@ def score_threshold(
         direction=direction,
         curve=threshold.curve,
     )
-    message = result.message or _summary(value, threshold, direction, language)
+    message = result.message or _summary(value, threshold, direction)
     if scored:
-        message = f"{say('scored', language, what=scored)} · {message}"
+        message = Message.of("threshold.scored_note", what=scored, note=message)
     return MetricResult(
         id=threshold.id,
         metric=metric.name,
@@ -129,21 +130,22 @@ def score_threshold(
 
 
 def _evaluate(
-    metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes, language: str
+    metric: Metric, reference: Reference, threshold: Threshold, artifact: bytes
 ) -> MetricValue:
     try:
         array = validate(
             artifact,
             shapes=metric.shapes_for(reference),
             rows=metric.rows_for(reference, threshold.options),
-            language=language,
         )
-        return metric.compute(array, reference, threshold.options, language)
+        return metric.compute(array, reference, threshold.options)
     except InvalidPrediction as exc:
-        return MetricValue(None, message=str(exc))
+        return MetricValue(None, message=exc.fact)
     except (ValueError, FloatingPointError, OverflowError) as exc:
         # sklearn refusing a shape of predictions we did not foresee: still the student's array
-        return MetricValue(None, message=say("metric_failed", language, error=str(exc)[:300]))
+        return MetricValue(
+            None, message=Message.of("threshold.metric_failed", error=str(exc)[:300])
+        )
 
 
 def _load_labels(path: Path, where: str, ndim: int) -> np.ndarray:
@@ -168,14 +170,16 @@ def _reached(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "higher" else value <= target
 
 
-def _summary(value: float | None, threshold: Threshold, direction: str, language: str) -> str:
+def _summary(value: float | None, threshold: Threshold, direction: str) -> Message:
     if value is not None and _reached(value, threshold.target, direction):
-        return say("ok", language)
+        return Message.of("threshold.ok")
     above_floor = value is not None and (
         value > threshold.floor if direction == "higher" else value < threshold.floor
     )
     if above_floor:
-        return say(
-            "partial", language, floor=f"{threshold.floor:g}", target=f"{threshold.target:g}"
+        return Message.of(
+            "threshold.partial",
+            floor=f"{threshold.floor:g}",
+            target=f"{threshold.target:g}",
         )
-    return say("below_floor", language, floor=f"{threshold.floor:g}")
+    return Message.of("threshold.below_floor", floor=f"{threshold.floor:g}")

@@ -25,7 +25,7 @@ def _score(images: np.ndarray):
     buffer = BytesIO()
     np.save(buffer, images.astype(np.float32), allow_pickle=False)
     return score_threshold(
-        _threshold(), artifact=buffer.getvalue(), probe_error=None, week_dir=WEEK, language="en"
+        _threshold(), artifact=buffer.getvalue(), probe_error=None, week_dir=WEEK
     )
 
 
@@ -74,7 +74,7 @@ def test_real_digits_noise_and_stored_images_get_nothing():
     for name, (images, gate) in cases.items():
         result = _score(images)
         assert result.points == 0, (name, result.details)
-        assert result.value == 0.0 and "quality gates failed" in result.message, name
+        assert result.value == 0.0 and "quality gates failed" in result.text("en"), name
         limit = {"copied_share": 0.2, "blended_share": 0.25, "roughness": 1.1,
                  "feature_distance": 15.0}[gate]  # fmt: skip
         assert result.details[gate] > limit, (name, gate, result.details[gate])
