@@ -321,8 +321,14 @@ def _print_rows(title: str, rows: dict[str, list[float]]) -> None:
 
 
 def _classic_baselines(
-    rows: dict[str, list[float]], Xtr: np.ndarray, ytr: np.ndarray, Xh: np.ndarray, yh: np.ndarray,
-    *, tag: str = "", boosting: bool = True,
+    rows: dict[str, list[float]],
+    Xtr: np.ndarray,
+    ytr: np.ndarray,
+    Xh: np.ndarray,
+    yh: np.ndarray,
+    *,
+    tag: str = "",
+    boosting: bool = True,
 ) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
@@ -340,7 +346,10 @@ def _classic_baselines(
         "logistic regression, each image standardised": (LogisticRegression(max_iter=3000), True),
     }
     if boosting:
-        models["gradient boosting (HistGB)"] = (HistGradientBoostingClassifier(random_state=0), False)
+        models["gradient boosting (HistGB)"] = (
+            HistGradientBoostingClassifier(random_state=0),
+            False,
+        )
     for name, (model, standardise) in models.items():
         A, B = (per_image(Xtr), per_image(Xh)) if standardise else (Xtr, Xh)
         rows[name + tag] = [_accuracy(model.fit(A, ytr).predict(B), yh)]  # type: ignore[attr-defined]
@@ -353,19 +362,27 @@ def week05() -> None:
     Xte, yte = a["X_test"] / 16.0, a["y_test"]
     Xh, yh = a["X"] / 16.0, a["y"]
     rows: dict[str, list[float]] = {}
-    for epochs, name in ((30, "**reference** MLP 256-128, dropout 0.2, 30 epochs, batch 64"), (3, "same MLP, 3 epochs (few_epochs case)")):
+    for epochs, name in (
+        (30, "**reference** MLP 256-128, dropout 0.2, 30 epochs, batch 64"),
+        (3, "same MLP, 3 epochs (few_epochs case)"),
+    ):
         for seed in (0, 1, 2):
             model = _keras_mlp(seed, (64,))
             started = time.perf_counter()
             model.fit(Xtr, ytr, epochs=epochs, batch_size=64, validation_split=0.1, verbose=0)
             rows.setdefault(name, []).append(_accuracy(model.predict(Xh, verbose=0).argmax(1), yh))
             if epochs == 30:
-                print(f"seed {seed}: fit {time.perf_counter() - started:.1f} s, public test "
-                      f"{_accuracy(model.predict(Xte, verbose=0).argmax(1), yte):.3f}", file=sys.stderr)
+                print(
+                    f"seed {seed}: fit {time.perf_counter() - started:.1f} s, public test "
+                    f"{_accuracy(model.predict(Xte, verbose=0).argmax(1), yte):.3f}",
+                    file=sys.stderr,
+                )
     _classic_baselines(rows, Xtr, ytr, Xh, yh)
     public_X = np.concatenate([Xtr, Xte])
     public_y = np.concatenate([ytr, yte])
-    _classic_baselines(rows, public_X, public_y, Xh, yh, tag=", train + public test", boosting=False)
+    _classic_baselines(
+        rows, public_X, public_y, Xh, yh, tag=", train + public test", boosting=False
+    )
     for sharpness in (10.0, 50.0):
         lookup = _template_lookup(public_X, public_y, sharpness)
         rows[f"Keras template lookup (Dense = all 7000 public images, sharpness {sharpness:g})"] = [
@@ -383,7 +400,9 @@ def _shift(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return out
 
 
-def _augment(images: np.ndarray, labels: np.ndarray, copies: int, seed: int, *, vertical: bool = True):
+def _augment(
+    images: np.ndarray, labels: np.ndarray, copies: int, seed: int, *, vertical: bool = True
+):
     """The notebook's augment: clean images, then copies shifted by -3..3 px with noise 0.1."""
     rng = np.random.default_rng(seed)
     out, out_y = [images], [labels]
@@ -391,7 +410,7 @@ def _augment(images: np.ndarray, labels: np.ndarray, copies: int, seed: int, *, 
         moved = np.empty_like(images)
         for i, img in enumerate(images):
             dy, dx = (int(v) for v in rng.integers(-3, 4, size=2))
-            moved[i] = _shift(img, dy if vertical else 0, dx)
+            moved[i, :, :, 0] = _shift(img[:, :, 0], dy if vertical else 0, dx)
         out.append(np.clip(moved + rng.normal(0.0, 0.1, size=moved.shape), 0, 1).astype(np.float32))
         out_y.append(labels)
     return np.concatenate(out), np.concatenate(out_y)
@@ -440,21 +459,35 @@ def week06() -> None:
         started = time.perf_counter()
         model.fit(X_s, y_s, epochs=10, batch_size=64, validation_split=0.1, verbose=0)
         rows.setdefault(ref, []).append(_accuracy(model.predict(Xh, verbose=0).argmax(1), yh))
-        print(f"seed {seed}: fit {time.perf_counter() - started:.1f} s, public test "
-              f"{_accuracy(model.predict(Xte, verbose=0).argmax(1), yte):.3f}", file=sys.stderr)
+        print(
+            f"seed {seed}: fit {time.perf_counter() - started:.1f} s, public test "
+            f"{_accuracy(model.predict(Xte, verbose=0).argmax(1), yte):.3f}",
+            file=sys.stderr,
+        )
     variants = {
         "same CNN without augmentation, 20 epochs (no_augmentation case)": (images, ytr, 20),
-        "same CNN, horizontal-only shifts (mistake case)": (*_augment(images, ytr, 5, 0, vertical=False), 10),
+        "same CNN, horizontal-only shifts (mistake case)": (
+            *_augment(images, ytr, 5, 0, vertical=False),
+            10,
+        ),
     }
     for name, (X, y, epochs) in variants.items():
         model = _keras_cnn(0)
         model.fit(X, y, epochs=epochs, batch_size=64, verbose=0)
         rows[name] = [_accuracy(model.predict(Xh, verbose=0).argmax(1), yh)]
     dense = {
-        "week 5's MLP (256-128) on the 256 pixels, no augmentation, 30 epochs": (None, images, ytr, 30),
+        "week 5's MLP (256-128) on the 256 pixels, no augmentation, 30 epochs": (
+            None,
+            images,
+            ytr,
+            30,
+        ),
         "week 5's MLP + the same augmentation, 10 epochs": (None, X_aug, y_aug, 10),
         "dense MLP behind a token 1x1 Conv2D + the same augmentation, 10 epochs": (
-            [keras.layers.Conv2D(1, 1)], X_aug, y_aug, 10,
+            [keras.layers.Conv2D(1, 1)],
+            X_aug,
+            y_aug,
+            10,
         ),
     }
     for name, (front, X, y, epochs) in dense.items():
@@ -466,8 +499,12 @@ def week06() -> None:
     _classic_baselines(rows, flat(X_aug), y_aug, flat(Xh), yh, tag=", augmented", boosting=False)
     public_X = np.concatenate([flat(X_aug), flat(Xte)])
     public_y = np.concatenate([y_aug, yte])
-    _classic_baselines(rows, public_X, public_y, flat(Xh), yh, tag=", augmented + public test", boosting=False)
-    lookup = _template_lookup(np.concatenate([flat(images), flat(Xte)]), np.concatenate([ytr, yte]), 50.0)
+    _classic_baselines(
+        rows, public_X, public_y, flat(Xh), yh, tag=", augmented + public test", boosting=False
+    )
+    lookup = _template_lookup(
+        np.concatenate([flat(images), flat(Xte)]), np.concatenate([ytr, yte]), 50.0
+    )
     rows["Keras template lookup (Dense = all 5000 public images)"] = [
         _accuracy(lookup.predict(flat(Xh), verbose=0).argmax(1), yh)
     ]

@@ -2,10 +2,10 @@
 that no lookup of the public rows recovers."""
 
 import importlib.util
+import tomllib
 from pathlib import Path
 
 import numpy as np
-import tomllib
 from sklearn.neighbors import KNeighborsClassifier
 
 WEEK = Path(__file__).resolve().parents[3] / "solutions" / "week05"
