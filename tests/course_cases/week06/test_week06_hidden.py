@@ -1,47 +1,66 @@
-"""Week 6's hidden set: reproducible, shifted as documented, never a copy of a public row."""
+"""Week 6's data: reproducible from the secret seed, centred training digits and moved
+test digits, and hidden rows that no lookup of the public rows recovers."""
 
 import importlib.util
+import tomllib
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
 
-HIDDEN = Path(__file__).resolve().parents[3] / "solutions" / "week06" / "hidden"
+WEEK = Path(__file__).resolve().parents[3] / "solutions" / "week06"
+HIDDEN = WEEK / "hidden"
 
 
-def _make_hidden():
-    spec = importlib.util.spec_from_file_location("week06_make_hidden", HIDDEN / "make_hidden.py")
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def test_stored_files_are_what_make_hidden_generates():
-    X, y = _make_hidden().make()
-    assert np.array_equal(np.load(HIDDEN / "X.npy", allow_pickle=False), X.astype(np.float32))
-    assert np.array_equal(np.load(HIDDEN / "y.npy", allow_pickle=False), y)
-    assert all((HIDDEN / name).stat().st_size < 1_000_000 for name in ("X.npy", "y.npy"))
+    gen = _load(HIDDEN / "make_hidden.py", "week06_make_hidden")
+    npz = _load(WEEK.parent / "week05" / "hidden" / "make_hidden.py", "week05_make_hidden")
+    a = gen.make()
+    public = {k: a[k] for k in ("X_train", "y_train", "X_test", "y_test")}
+    assert (WEEK / "data" / "digits16.npz").read_bytes() == npz.npz_bytes(public)
+    stored_X = np.load(HIDDEN / "X.npy", allow_pickle=False)
+    assert stored_X.shape == (2000, 256) and stored_X.dtype == np.float32
+    assert np.array_equal(stored_X, a["X"])
+    assert np.array_equal(np.load(HIDDEN / "y.npy", allow_pickle=False), a["y"])
 
 
-def test_shift_moves_pixels_with_zero_fill():
-    shift = _make_hidden().shift
-    image = np.arange(1.0, 65.0).reshape(8, 8)
-    down_left = shift(image, 1, -1)
-    assert np.all(down_left[0] == 0) and np.all(down_left[:, -1] == 0)
-    assert np.array_equal(down_left[1:, :-1], image[:-1, 1:])
-    assert np.array_equal(shift(image, 0, 0), image)
+def _centres(X: np.ndarray) -> np.ndarray:
+    """Ink centre (row, column) of each 16x16 image."""
+    ink = X.reshape(-1, 16, 16).astype(np.float64)
+    grid = np.arange(16) + 0.5
+    total = ink.sum(axis=(1, 2))
+    return np.stack([(ink.sum(2) @ grid) / total, (ink.sum(1) @ grid) / total], 1)
 
 
-def test_most_hidden_images_are_shifted_and_none_is_public():
-    digits = load_digits()
-    _, X_test, _, _ = train_test_split(
-        digits.data, digits.target, test_size=0.2, random_state=42, stratify=digits.target
-    )
+def test_test_digits_move_and_training_digits_do_not():
+    """The generator as make_hidden calls it, with the scan's shade and noise turned off."""
+    gen = _load(HIDDEN / "make_hidden.py", "week06_make_hidden")
+    hw = _load(WEEK.parent / "week05" / "hidden" / "handwriting.py", "week06_handwriting")
+    hw.NOISE, hw.PAPER, hw.GRADIENT, hw.INK = 0.0, (0.0, 0.0), 0.0, (1.0, 1.0)
+    canvas = {"size": gen.SIZE, "digit_size": gen.DIGIT_SIZE}
+    train, _ = hw.draw(500, np.random.default_rng(0), **canvas)
+    moved, _ = hw.draw(500, np.random.default_rng(0), **canvas, max_offset=gen.MAX_OFFSET)
+    assert _centres(train).std(axis=0).max() < 0.8
+    assert _centres(moved).std(axis=0).min() > 1.1
+
+
+def test_no_hidden_row_is_public_and_a_lookup_of_public_rows_falls_short():
+    data = np.load(WEEK / "data" / "digits16.npz")
+    public_X = np.concatenate([data["X_train"], data["X_test"]]).astype(np.float64)
+    public_y = np.concatenate([data["y_train"], data["y_test"]])
     X = np.load(HIDDEN / "X.npy", allow_pickle=False).astype(np.float64)
-    originals = np.concatenate([X_test] * 3)
-    # the unshifted original explains a copy best only when it was not moved (about 1 in 9)
-    unshifted = np.mean(np.linalg.norm(X - originals, axis=1) < 1.6 * 8 * 1.5)
-    assert unshifted < 0.25
-    public = {row.tobytes() for row in digits.data.astype(np.float64)}
+    y = np.load(HIDDEN / "y.npy", allow_pickle=False)
+    public = {row.tobytes() for row in public_X}
     assert not any(row.tobytes() in public for row in X)
+    assert X.min() >= 0.0 and X.max() <= 16.0
+    assert np.bincount(y).min() >= 150
+    floor = tomllib.loads((WEEK / "assignment.toml").read_text())["thresholds"][0]["floor"]
+    lookup = KNeighborsClassifier(1).fit(public_X, public_y).predict(X)
+    assert np.mean(lookup == y) < floor - 0.2
