@@ -349,7 +349,6 @@ async def execute_job(
     kernel_argv: list[str] | None = None,
     kernel_workdir: Path | None = None,
     tests_argv: list[str] | None = None,
-    tests_socket: str | None = None,
     warm: WarmStart | None = None,
 ) -> RunOutput:
     """Run every notebook of `job`; never raises for student faults.
@@ -358,8 +357,6 @@ async def execute_job(
     from `workdir`: a job built without tests); `kernel_workdir` is where the
     kernel works (the sandbox gives it a writable copy of `workdir`). `warm`:
     a kernel and test process started before the job (first notebook only).
-    `tests_socket`: test processes are forked by that preloaded server (trusted
-    mode, `gpu_runner.zygote`), else started as `tests_argv`.
     """
     started = time.monotonic()
     deadline = started + job.total_timeout_s
@@ -411,7 +408,6 @@ async def execute_job(
                 argv=tests_argv or default_tests_argv(),
                 env=tests_env(dict(os.environ)),
                 cwd=str(workdir),
-                socket=tests_socket,
             )
         )
         # a warm kernel started before the files arrived: it copies them in itself
@@ -503,9 +499,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tests-argv", default=None, help="JSON list: the trusted test process")
     parser.add_argument(
-        "--tests-socket", default=None, help="fork test processes from this server (trusted mode)"
-    )
-    parser.add_argument(
         "--wait-for-job",
         action="store_true",
         help="start the kernel first, then wait for JOB/ready (see gpu_runner.warm)",
@@ -550,7 +543,6 @@ async def _run(args: argparse.Namespace, scratch: Path) -> RunOutput:
             kernel_argv=kernel_argv,
             kernel_workdir=args.kernel_workdir,
             tests_argv=tests_argv,
-            tests_socket=args.tests_socket,
             warm=warm,
         )
     except Exception as exc:  # an executor fault is ours, never the student's

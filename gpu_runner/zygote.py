@@ -28,7 +28,6 @@ import argparse
 import importlib
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -138,25 +137,15 @@ def _tests_preload(message: dict[str, Any]) -> None:
     _import_all([m for m in modules if m.split(".")[0] in PRELOADABLE])
 
 
-def _exit_when_peer_closes(fd: int) -> None:
-    """The executor went away (killed at the job's time limit): this test process ends too."""
-    poller = select.poll()
-    poller.register(fd, select.POLLRDHUP | select.POLLHUP)
-    while True:
-        for _, events in poller.poll():
-            if events & (select.POLLRDHUP | select.POLLHUP):
-                os._exit(1)
-
-
 def _tests_child(conn: socket.socket, message: dict[str, Any]) -> int:
     from gpu_runner import testproc
 
-    threading.Thread(target=_exit_when_peer_closes, args=(conn.fileno(),), daemon=True).start()
     os.environ.clear()
     os.environ.update({str(k): str(v) for k, v in message["env"].items()})
     os.chdir(message["cwd"])
     os.dup2(conn.fileno(), 0)
     os.dup2(conn.fileno(), 1)
+    conn.close()
     return testproc.main()
 
 

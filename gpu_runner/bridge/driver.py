@@ -9,11 +9,8 @@ the process (a fresh one, with the setup replayed, serves the next cell).
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import json
-import os
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -33,76 +30,14 @@ def _error(ename: str, evalue: str) -> dict[str, Any]:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
 
 
-class _Channel:
-    """A running test process: its protocol streams and how to stop it."""
-
-    def __init__(
-        self,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        *,
-        proc: asyncio.subprocess.Process | None = None,
-        pid: int = 0,
-    ) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.proc = proc
-        self.pid = pid
-
-    @property
-    def alive(self) -> bool:
-        if self.proc is not None:
-            return self.proc.returncode is None
-        return not self.reader.at_eof()
-
-    async def ended(self) -> None:
-        if self.proc is not None:
-            await self.proc.wait()
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            try:
-                self.proc.kill()
-            except ProcessLookupError:
-                pass
-        elif self.pid > 0:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:  # already gone
-                pass
-        self.writer.close()
-
-
-def setup_modules(sources: Sequence[str]) -> list[str]:
-    """The modules that `sources` import (absolute imports only; unparsable cells skipped)."""
-    modules: list[str] = []
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules += [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules.append(node.module)
-    return sorted(set(modules))
-
-
 class TrustedTests:
-    """The test process of one notebook: started as `argv`, or, in trusted mode, forked
-    by a preloaded server listening on `socket` (`gpu_runner.zygote`)."""
-
-    def __init__(
-        self, *, argv: Sequence[str], env: dict[str, str], cwd: str, socket: str | None = None
-    ) -> None:
+    def __init__(self, *, argv: Sequence[str], env: dict[str, str], cwd: str) -> None:
         self.argv = list(argv)
         self.env = env
         self.cwd = cwd
-        self.socket = socket
         self._setup: list[str] = []
         self._replayed = 0
-        self._proc: _Channel | None = None
+        self._proc: asyncio.subprocess.Process | None = None
 
     def add_setup(self, source: str) -> None:
         self._setup.append(source)
@@ -111,60 +46,40 @@ class TrustedTests:
         """Start the process now (a warm start, before the job), not at the first test."""
         await self._start()
 
-    async def _start(self) -> _Channel:
-        if self._proc is None or not self._proc.alive:
-            channel = await self._fork() if self.socket else None
-            if channel is None:
-                proc = await asyncio.create_subprocess_exec(
-                    *self.argv,
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                    stderr=asyncio.subprocess.DEVNULL,
-                    env=self.env,
-                    cwd=self.cwd,
-                    limit=LINE_LIMIT,
-                )
-                assert proc.stdout is not None and proc.stdin is not None
-                channel = _Channel(proc.stdout, proc.stdin, proc=proc)
-            self._proc = channel
+    async def _start(self) -> asyncio.subprocess.Process:
+        if self._proc is None or self._proc.returncode is not None:
+            self._proc = await asyncio.create_subprocess_exec(
+                *self.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                env=self.env,
+                cwd=self.cwd,
+                limit=LINE_LIMIT,
+            )
             self._replayed = 0
         return self._proc
 
-    async def _fork(self) -> _Channel | None:
-        """A test process forked by the preloaded server; None when it is gone."""
-        assert self.socket is not None
-        try:
-            reader, writer = await asyncio.open_unix_connection(self.socket, limit=LINE_LIMIT)
-            header = {"env": self.env, "cwd": self.cwd, "modules": setup_modules(self._setup)}
-            writer.write(json.dumps(header).encode() + b"\n")
-            await writer.drain()
-            line = await asyncio.wait_for(reader.readline(), START_TIMEOUT_S)
-            pid = int(json.loads(line).get("pid", 0))
-        except (OSError, ValueError, TimeoutError):
-            return None
-        if pid <= 0:
-            writer.close()
-            return None
-        return _Channel(reader, writer, pid=pid)
-
-    async def _send(self, proc: _Channel, message: dict[str, Any]) -> None:
-        proc.writer.write(json.dumps(message).encode() + b"\n")
-        await proc.writer.drain()
+    async def _send(self, proc: asyncio.subprocess.Process, message: dict[str, Any]) -> None:
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(message).encode() + b"\n")
+        await proc.stdin.drain()
 
     async def _exchange(
         self, message: dict[str, Any], client: Any, deadline: float
     ) -> tuple[str, list[dict[str, Any]]]:
         """Send one cell; relay its bridge requests; its (status, outputs)."""
         proc = await self._start()
+        assert proc.stdout is not None
         try:
             await self._send(proc, message)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError
-                line = await asyncio.wait_for(proc.reader.readline(), remaining)
+                line = await asyncio.wait_for(proc.stdout.readline(), remaining)
                 if not line:
-                    await proc.ended()
+                    await proc.wait()
                     return "error", [
                         _error("TestProcessError", "the test process stopped unexpectedly")
                     ]
@@ -197,9 +112,13 @@ class TrustedTests:
 
     async def close(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None and proc.alive:
+        if proc is None or proc.returncode is not None:
+            return
+        try:
             proc.kill()
-            await proc.ended()
+        except ProcessLookupError:
+            pass
+        await proc.wait()
 
 
 def tests_env(base: dict[str, str]) -> dict[str, str]:

@@ -11,11 +11,6 @@ not per job. The forked child starts a new session, takes the same clean
 environment a subprocess gets, runs one job and exits; kernels are never
 reused. With another interpreter (``python=``), ``fork_server=False`` or a
 fork server that died, the runner starts ``python -m gpu_runner.executor``.
-
-The trusted test processes are forked the same way, from a second server
-(`gpu_runner.zygote`, role ``tests``) that imports the libraries the setup cells
-import (numpy, scikit-learn, Keras, ...) once per runner instead of once per
-notebook; each test process is still a fresh fork, used for one notebook.
 """
 
 from __future__ import annotations
@@ -30,11 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-from gpu_runner.bridge.driver import tests_env
 from gpu_runner.job import Job, RunOutput, RunStatus, infra_error
 from gpu_runner.runners.base import Runner, write_job_files
 from gpu_runner.runners.forkserver import ForkServer, ForkServerError
-from gpu_runner.zygote import Zygote
 
 KILL_GRACE_S = 15.0
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH", "KERAS_BACKEND")
@@ -67,24 +60,12 @@ class ProcessRunner(Runner):
         self.fork_server = fork_server and python == sys.executable and hasattr(os, "fork")
         self._server: ForkServer | None = None
         self._server_lock = threading.Lock()
-        self._tests = (
-            Zygote("tests", python=python, env=tests_env(dict(os.environ)))
-            if self.fork_server
-            else None
-        )
 
     def close(self) -> None:
         with self._server_lock:
             server, self._server = self._server, None
         if server is not None:
             server.close()
-        if self._tests is not None:
-            self._tests.close()
-
-    def _argv(self, argv: list[str]) -> list[str]:
-        """The executor's argv, with the test-process server when it runs."""
-        socket = self._tests.socket() if self._tests is not None else None
-        return [*argv, "--tests-socket", socket] if socket else argv
 
     def _get_server(self) -> ForkServer | None:
         with self._server_lock:
@@ -112,10 +93,7 @@ class ProcessRunner(Runner):
             scratch, argv = _lay_out(job, root)
             stderr_path = root / "executor.stderr"
             child = server.start(
-                argv=self._argv(argv),
-                cwd=str(root),
-                env=_executor_env(scratch),
-                stderr=str(stderr_path),
+                argv=argv, cwd=str(root), env=_executor_env(scratch), stderr=str(stderr_path)
             )
             killed = False
             try:
@@ -137,7 +115,7 @@ class ProcessRunner(Runner):
         with tempfile.TemporaryDirectory(prefix="autograder-job-") as tmp:
             root = Path(tmp)
             scratch, argv = _lay_out(job, root)
-            cmd = [self.python, "-m", "gpu_runner.executor", *self._argv(argv)]
+            cmd = [self.python, "-m", "gpu_runner.executor", *argv]
             proc = subprocess.Popen(
                 cmd,
                 cwd=root,
