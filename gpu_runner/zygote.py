@@ -1,31 +1,28 @@
-"""TRUSTED MODE: preloaded servers that fork one fresh child per request.
+"""TRUSTED MODE: a preloaded server that forks one fresh child per request.
 
-Importing a framework (TensorFlow/Keras about 4-5 CPU-s, scikit-learn about 1-2)
-is most of what a short-lived helper process costs. On the host, in trusted mode
-(the process runner, instructor checks), such helpers are therefore forked from a
-server that imported the frameworks once per batch:
+Importing a framework (TensorFlow/Keras about 4-5 CPU-s, scikit-learn/skops
+about 1-2) is most of what a clean evaluation costs. On the host, in trusted mode
+(the process runner, instructor checks), `ProcessEvaluator` therefore forks each
+evaluation from a server that imported the frameworks once per batch::
 
-- ``python -m gpu_runner.zygote evaluator --socket PATH [--preload keras,sklearn]``:
-  the clean evaluator (`gpu_runner.evaluator`) for `ProcessEvaluator`;
-- ``python -m gpu_runner.zygote tests --socket PATH``: the trusted test process
-  (`gpu_runner.testproc`) for the process runner's executors.
+    python -m gpu_runner.zygote evaluator --socket PATH [--preload keras,sklearn]
 
-A server imports libraries and nothing else: it never opens a request, an
-artifact or a notebook. Each connection carries one request, a JSON line; the
-server imports what the line names (evaluator kinds, or installed libraries of
-`PRELOADABLE` that the setup cells import) if it has not yet, then forks. The
-child answers ``{"pid": N}`` and does the work in the fresh process; whatever
-it loads or runs ends with it. A server stops when its standard input closes
-(its host went away).
+The server imports libraries and nothing else: it never opens a request or an
+artifact. Each connection carries one request, a JSON line; the server imports
+the evaluator kinds the line names if it has not yet, then forks. The child
+answers ``{"pid": N}``, runs `gpu_runner.evaluator` on the request exactly as the
+one-shot command does, answers ``{"done": true}`` and exits; whatever the
+student's artifact did to it ends with it. The server stops when its standard
+input closes (its host went away). `ROLES` is the table of what a server can
+serve (a preload and a child function).
 
-Sandboxed grading never uses this: in the container each submission's test
-process, and each evaluation's container, starts fresh (docs/architecture.md).
+Sandboxed grading never uses this: there each evaluation gets its own fresh
+container (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import signal
@@ -42,10 +39,6 @@ from typing import Any
 LINE_LIMIT = 64 * 1024
 #: how long a server may take to listen (its first imports included)
 START_S = 120.0
-#: libraries a test server may import ahead (top-level names; submodules follow)
-PRELOADABLE = frozenset(
-    {"keras", "matplotlib", "numpy", "pandas", "scipy", "seaborn", "sklearn", "tensorflow"}
-)
 
 
 def read_line(conn: socket.socket) -> bytes:
@@ -108,14 +101,6 @@ def serve(
         conn.close()
 
 
-def _import_all(names: list[str]) -> None:
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:  # the child's own import will say what is wrong
-            pass
-
-
 def _evaluator_preload(message: dict[str, Any]) -> None:
     from gpu_runner import evaluator
 
@@ -132,26 +117,8 @@ def _evaluator_child(conn: socket.socket, message: dict[str, Any]) -> int:
     return 0
 
 
-def _tests_preload(message: dict[str, Any]) -> None:
-    modules = [str(m) for m in message.get("modules", [])]
-    _import_all([m for m in modules if m.split(".")[0] in PRELOADABLE])
-
-
-def _tests_child(conn: socket.socket, message: dict[str, Any]) -> int:
-    from gpu_runner import testproc
-
-    os.environ.clear()
-    os.environ.update({str(k): str(v) for k, v in message["env"].items()})
-    os.chdir(message["cwd"])
-    os.dup2(conn.fileno(), 0)
-    os.dup2(conn.fileno(), 1)
-    conn.close()
-    return testproc.main()
-
-
 ROLES: dict[str, tuple[Callable[[dict[str, Any]], None], Callable[..., int]]] = {
     "evaluator": (_evaluator_preload, _evaluator_child),
-    "tests": (_tests_preload, _tests_child),
 }
 
 
@@ -159,12 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gpu_runner.zygote", description=__doc__)
     parser.add_argument("role", choices=sorted(ROLES))
     parser.add_argument("--socket", type=Path, required=True, help="Unix socket to listen on")
-    parser.add_argument("--preload", default="", help="comma-separated kinds or modules")
+    parser.add_argument("--preload", default="", help="comma-separated kinds to import first")
     args = parser.parse_args(argv)
     preload, child = ROLES[args.role]
     names = [k for k in args.preload.split(",") if k]
     try:
-        preload({"kinds": names, "modules": names})
+        preload({"kinds": names})
     except Exception:  # a request's own import will say what is wrong
         pass
     return serve(args.socket, preload, child)
