@@ -35,16 +35,13 @@ def test_late_penalty_counts_from_the_cutoff() -> None:
     cutoff = LatePolicy(grace_minutes=10).cutoff(datetime(2026, 9, 1, tzinfo=UTC))
     assert cutoff is not None
     policy = LatePolicy(penalty_per_day=0.1)
-    on_time = late_penalty(
-        submitted_at=cutoff, cutoff=cutoff, policy=policy, max_score=10, lang="en"
-    )
+    on_time = late_penalty(submitted_at=cutoff, cutoff=cutoff, policy=policy, max_score=10)
     assert on_time == (0.0, None)
     late, penalty = late_penalty(
         submitted_at=cutoff + timedelta(seconds=1),
         cutoff=cutoff,
         policy=policy,
         max_score=10,
-        lang="en",
     )
     assert late == 1.0 and penalty is not None and penalty.points == -1.0
 
