@@ -168,38 +168,42 @@ class RunOutput:
     runner: str = ""
 
     def to_json(self) -> str:
+        """The output as JSON; lone surrogates become U+FFFD first (`valid_json`), so two
+        adjacent ones cannot come back as one astral character."""
         return json.dumps(
-            {
-                "schema_version": SCHEMA_VERSION,
-                "job_id": self.job_id,
-                "status": self.status.value,
-                "message": self.message,
-                "output_truncated": self.output_truncated,
-                "runtime_s": self.runtime_s,
-                "runner": self.runner,
-                "notebooks": [
-                    {
-                        "name": nb.name,
-                        "notebook_json": nb.notebook_json,
-                        "runtime_s": nb.runtime_s,
-                        "cells": [
-                            {"index": c.index, "status": c.status.value, "grade_id": c.grade_id}
-                            for c in nb.cells
-                        ],
-                    }
-                    for nb in self.notebooks
-                ],
-                "probes": [
-                    {
-                        "id": p.id,
-                        "error": p.error,
-                        "artifact": None
-                        if p.artifact is None
-                        else base64.b64encode(p.artifact).decode("ascii"),
-                    }
-                    for p in self.probes
-                ],
-            }
+            valid_json(
+                {
+                    "schema_version": SCHEMA_VERSION,
+                    "job_id": self.job_id,
+                    "status": self.status.value,
+                    "message": self.message,
+                    "output_truncated": self.output_truncated,
+                    "runtime_s": self.runtime_s,
+                    "runner": self.runner,
+                    "notebooks": [
+                        {
+                            "name": nb.name,
+                            "notebook_json": nb.notebook_json,
+                            "runtime_s": nb.runtime_s,
+                            "cells": [
+                                {"index": c.index, "status": c.status.value, "grade_id": c.grade_id}
+                                for c in nb.cells
+                            ],
+                        }
+                        for nb in self.notebooks
+                    ],
+                    "probes": [
+                        {
+                            "id": p.id,
+                            "error": p.error,
+                            "artifact": None
+                            if p.artifact is None
+                            else base64.b64encode(p.artifact).decode("ascii"),
+                        }
+                        for p in self.probes
+                    ],
+                }
+            )
         )
 
     @classmethod

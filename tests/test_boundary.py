@@ -102,7 +102,7 @@ def run_output(message: str, error: str, nb_text: str, name: str) -> RunOutput:
         notebooks=(
             NotebookRun(
                 name=name,
-                notebook_json=json.dumps(notebook),
+                notebook_json=json.dumps(notebook, ensure_ascii=False),  # as nbformat
                 cells=(CellRun(0, CellStatus.ERROR, grade_id=name),),
             ),
         ),
