@@ -10,11 +10,11 @@ from __future__ import annotations
 from tests.similarity_class import Student, WeekSpec
 
 DOCS = {
-    "to_images": '"""Raw 0..16 pixel rows (n, 64) -> float32 images (n, 8, 8, 1) in [0, 1]."""',
+    "to_images": '"""Raw 0..16 pixel rows (n, 256) -> float32 images (n, 16, 16, 1) in [0, 1]."""',
     "shift_image": '"""Shift a 2-D image by (dy, dx) pixels, filling the uncovered border with zeros."""',
     "augment": '"""Clean images followed by `copies` randomly shifted, noisy copies (and matching labels)."""',
-    "build_cnn": '"""A compiled Keras CNN for (8, 8, 1) images and 10 classes."""',
-    "predict_digits": '"""Predicted labels (n,) for raw 0..16 pixel rows X (n, 64)."""',
+    "build_cnn": '"""A compiled Keras CNN for (16, 16, 1) images and 10 classes."""',
+    "predict_digits": '"""Predicted labels (n,) for raw 0..16 pixel rows X (n, 256)."""',
 }
 PRELUDE = {
     "shift_image": "image = np.asarray(image)",
@@ -55,15 +55,15 @@ def _fill(st: Student, name: str, body: str) -> str:
 
 def _to_images(st: Student) -> str:
     body = st.pick(
-        "return (np.asarray(X, dtype=np.float32) / 16.0).reshape(-1, 8, 8, 1)",
-        '{arr} = np.array(X, dtype="float32")\n{arr} = {arr} / 16.0\nreturn {arr}.reshape(len({arr}), 8, 8, 1)',
-        "return np.asarray(X).reshape(-1, 8, 8, 1).astype(np.float32) / 16.0",
-        "{arr} = np.asarray(X, dtype=np.float32).reshape(-1, 8, 8, 1)\nreturn {arr} / np.float32(16)",
+        "return (np.asarray(X, dtype=np.float32) / 16.0).reshape(-1, 16, 16, 1)",
+        '{arr} = np.array(X, dtype="float32")\n{arr} = {arr} / 16.0\nreturn {arr}.reshape(len({arr}), 16, 16, 1)',
+        "return np.asarray(X).reshape(-1, 16, 16, 1).astype(np.float32) / 16.0",
+        "{arr} = np.asarray(X, dtype=np.float32).reshape(-1, 16, 16, 1)\nreturn {arr} / np.float32(16)",
     )
     body = body.replace("16.0", st.pick("16.0", "16", "16.", "16.0"))
     if st.rng.random() < 0.3:
         body = (
-            st.pick("X = np.asarray(X)", "assert X.shape[1] == 64", "X = np.array(X, copy=True)")
+            st.pick("X = np.asarray(X)", "assert X.shape[1] == 256", "X = np.array(X, copy=True)")
             + "\n"
             + body
         )
@@ -103,7 +103,7 @@ def _augment(st: Student) -> str:
         f"        batch.append({noise})\n"
         "    {xs_}.append(np.array(batch, dtype=np.float32))\n    {ys_}.append(labels)\n"
         "return np.concatenate({xs_}).astype(np.float32), np.concatenate({ys_})",
-        "n = len(images)\n{xs_} = np.zeros(((copies + 1) * n, 8, 8, 1), dtype=np.float32)\n"
+        "n = len(images)\n{xs_} = np.zeros(((copies + 1) * n, 16, 16, 1), dtype=np.float32)\n"
         "{xs_}[:n] = images\nfor k in range(copies):\n    for i in range(n):\n"
         + inner
         + "\n        {img} = shift_image(images[i, :, :, 0], dy, dx)[:, :, None]\n"
@@ -132,7 +132,7 @@ def _build(st: Student) -> str:
         else []
     )
     layers = [
-        "keras.Input(shape=(8, 8, 1))",
+        "keras.Input(shape=(16, 16, 1))",
         f'keras.layers.Conv2D({f1}, {kernel}, padding="same", activation="relu")',
         *norm,
         *(
@@ -218,7 +218,7 @@ def check_cell(st: Student) -> str | None:
     i = st.rng.randint(0, 300)
     first = st.pick(
         f"print(predict_digits(X_test_raw[{i}:{i + 5}]), y_test[{i}:{i + 5}])",
-        f"import matplotlib.pyplot as plt\nplt.imshow(X_test_raw[{i}].reshape(8, 8))\nplt.show()",
+        f"import matplotlib.pyplot as plt\nplt.imshow(X_test_raw[{i}].reshape(16, 16))\nplt.show()",
         "print(history.history['val_accuracy'][-1])\nprint(np.mean(predict_digits(X_test_raw) == y_test))",
     )
     second = st.pick(
