@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 LINE_LIMIT = 64 * 1024
-#: how long a server may take to listen (its first imports included)
-START_S = 120.0
+#: how often a server that exited is started again before its host gives up on it
+RESTARTS = 3
 
 
 def read_line(conn: socket.socket) -> bytes:
@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 class Zygote:
     """One server process of `role`, started on first use; thread-safe.
 
-    `socket()` is the path to connect to once the server listens, or None when it
-    cannot start (the caller then starts its helper the plain way).
+    `start()` starts it; `socket()` is the path to connect to once it listens, or
+    None (the caller then starts its helper the plain way).
     """
 
     def __init__(
@@ -155,6 +155,7 @@ class Zygote:
         self.env = env
         self.preload: tuple[str, ...] = ()
         self.broken = False
+        self._starts = 0
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._dir: tempfile.TemporaryDirectory[str] | None = None
@@ -190,20 +191,27 @@ class Zygote:
             stderr=subprocess.DEVNULL,
         )
 
-    def socket(self) -> str | None:
+    def socket(self, *, wait_s: float = 0.0) -> str | None:
+        """The socket once the server listens (waiting up to `wait_s`), or None: not
+        started, not listening yet, or unable to start (the caller then runs its helper
+        the plain way, so a slow or stuck server never holds a request up).
+
+        A server that exited is started again, up to `RESTARTS` times.
+        """
         with self._lock:
-            self._start()
+            if self._proc is None or self.broken:
+                return None
+            if self._proc.poll() is not None:
+                self._starts += 1
+                self.broken = self._starts > RESTARTS
+                self._start()
             proc, folder = self._proc, self._dir
         if proc is None or folder is None:
             return None
         path = Path(folder.name) / "socket"
-        deadline = time.monotonic() + START_S
+        deadline = time.monotonic() + wait_s
         while not path.exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                with self._lock:
-                    if self._proc is proc:
-                        self._stop()
-                        self.broken = True
+            if proc.poll() is not None or time.monotonic() >= deadline:
                 return None
             time.sleep(0.02)
         return str(path)

@@ -261,15 +261,18 @@ def _sklearn_request(request_id: str, seed: int) -> EvalRequest:
 
 
 def test_process_evaluator_forks_each_request_from_a_preloaded_server() -> None:
+    """Forked from the batch's server once it listens; one-shot before that, after the
+    server died (a new one starts), and without a batch (`expect`)."""
     requests = [_sklearn_request(f"r{i}", seed=i) for i in range(3)]
     one_shot = [ProcessEvaluator(forking=False).evaluate(r) for r in requests]
     evaluator = ProcessEvaluator()
     evaluator.expect(memory_mb=1024, cpus=1.0, kinds=("sklearn",), jobs=3)
     try:
-        forked = [evaluator.evaluate(r) for r in requests]
         zygote = evaluator.zygote
-        assert zygote is not None and zygote.pid is not None  # one server for the batch
-        first = zygote.pid
+        assert zygote is not None and zygote.socket(wait_s=120) is not None  # listening
+        forked = [evaluator.evaluate(r) for r in requests]
+        first = zygote.pid  # one server for the batch
+        assert first is not None
         os.kill(first, 9)  # a request finding the server dead still gets its answer ...
         again = evaluator.evaluate(requests[0])
         evaluator.evaluate(requests[1])
@@ -284,6 +287,11 @@ def test_process_evaluator_forks_each_request_from_a_preloaded_server() -> None:
     # the framework was imported by the server, not by each request's child
     for cold, warm in zip(one_shot, forked, strict=True):
         assert warm.result("clf").seconds["import"] < cold.result("clf").seconds["import"]
+    single = ProcessEvaluator()  # one submission, no batch: no server is started
+    assert single.evaluate(requests[2]).result("clf").predictions == one_shot[2].result(
+        "clf"
+    ).predictions
+    assert single.zygote is not None and single.zygote.pid is None
 
 
 # -- reading what the kernel left ----------------------------------------------------

@@ -82,10 +82,12 @@ class ProcessEvaluator(Evaluator):
     The artifact still loads code-free (safe_mode, skops allow-list), but a loader
     exploit would run as the grader's user: real submissions use `DockerEvaluator`.
 
-    Each request gets a fresh child forked from a preloaded server
-    (`gpu_runner.zygote`), so the framework is imported once per batch, not once
-    per submission. With ``forking=False``, or when the server cannot start,
-    each request runs ``python -m gpu_runner.evaluator`` from scratch.
+    In a batch (``expect()`` was called), each request gets a fresh child forked
+    from a preloaded server (`gpu_runner.zygote`) that ``expect()`` starts, so the
+    framework is imported once per batch, not once per submission. A request that
+    finds the server not listening yet (or gone) runs ``python -m
+    gpu_runner.evaluator`` from scratch, as do all requests without ``expect()``
+    (one submission: a server would not pay off) or with ``forking=False``.
     """
 
     name = "process-evaluator"
