@@ -145,6 +145,8 @@ def main() -> None:
     forked = ProcessEvaluator()
     forked.name = "process-forked"
     forked.expect(memory_mb=0, cpus=0.0, kinds=("keras", "sklearn"), jobs=None)
+    if forked.zygote is not None:  # measure the forks, not the one-shot runs before it listens
+        forked.zygote.socket(wait_s=300)
     evaluators: list[Evaluator] = [once, forked]
     if not args.no_docker:
         ahead = DockerEvaluator(image=args.image, warm=1)
