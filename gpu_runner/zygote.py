@@ -13,8 +13,7 @@ the evaluator kinds the line names if it has not yet, then forks. The child
 answers ``{"pid": N}``, runs `gpu_runner.evaluator` on the request exactly as the
 one-shot command does, answers ``{"done": true}`` and exits; whatever the
 student's artifact did to it ends with it. The server stops when its standard
-input closes (its host went away). `ROLES` is the table of what a server can
-serve (a preload and a child function).
+input closes (its host went away).
 
 Sandboxed grading never uses this: there each evaluation gets its own fresh
 container (docs/architecture.md).
@@ -32,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +65,13 @@ def _exit_when_stdin_closes() -> None:
     os._exit(0)
 
 
-def serve(
-    path: Path,
-    preload: Callable[[dict[str, Any]], None],
-    child: Callable[[socket.socket, dict[str, Any]], int],
-) -> int:
-    """Accept connections on `path`; per request, `preload` here, then `child` in a fork."""
+def serve(path: Path, preload: list[str]) -> int:
+    """Accept connections on `path`; per request, import its kinds here, then evaluate it
+    in a fork."""
+    from gpu_runner import evaluator
+
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    _preload(preload)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path) + ".tmp")
     server.listen(64)
@@ -83,8 +81,8 @@ def serve(
         conn, _ = server.accept()
         try:
             message = json.loads(read_line(conn))
-            preload(message)
-        except Exception:  # a malformed line or a broken import: this request fails alone
+            _preload([str(k) for k in message.get("kinds", [])])
+        except Exception:  # a malformed line: this request fails alone
             conn.close()
             continue
         if os.fork() == 0:
@@ -93,7 +91,12 @@ def serve(
                 server.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 send_json(conn, {"pid": os.getpid()})
-                code = child(conn, message)
+                os.chdir(message["home"])
+                os.environ["HOME"] = message["home"]
+                code = evaluator.main(
+                    ["--request", message["request"], "--results", message["results"]]
+                )
+                send_json(conn, {"done": True})
             except BaseException:  # the host sees the connection end without an answer
                 pass
             finally:
@@ -101,40 +104,22 @@ def serve(
         conn.close()
 
 
-def _evaluator_preload(message: dict[str, Any]) -> None:
+def _preload(kinds: list[str]) -> None:
     from gpu_runner import evaluator
 
-    evaluator.preload([str(k) for k in message.get("kinds", []) if k in evaluator.PRELOAD])
-
-
-def _evaluator_child(conn: socket.socket, message: dict[str, Any]) -> int:
-    from gpu_runner import evaluator
-
-    os.chdir(message["home"])
-    os.environ["HOME"] = message["home"]
-    evaluator.main(["--request", message["request"], "--results", message["results"]])
-    send_json(conn, {"done": True})
-    return 0
-
-
-ROLES: dict[str, tuple[Callable[[dict[str, Any]], None], Callable[..., int]]] = {
-    "evaluator": (_evaluator_preload, _evaluator_child),
-}
+    try:
+        evaluator.preload([k for k in kinds if k in evaluator.PRELOAD])
+    except Exception:  # the request's own import will say what is wrong
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gpu_runner.zygote", description=__doc__)
-    parser.add_argument("role", choices=sorted(ROLES))
+    parser.add_argument("role", choices=["evaluator"], help="what the server forks")
     parser.add_argument("--socket", type=Path, required=True, help="Unix socket to listen on")
     parser.add_argument("--preload", default="", help="comma-separated kinds to import first")
     args = parser.parse_args(argv)
-    preload, child = ROLES[args.role]
-    names = [k for k in args.preload.split(",") if k]
-    try:
-        preload({"kinds": names})
-    except Exception:  # a request's own import will say what is wrong
-        pass
-    return serve(args.socket, preload, child)
+    return serve(args.socket, [k for k in args.preload.split(",") if k])
 
 
 # -- the host side ------------------------------------------------------------------------
