@@ -28,6 +28,7 @@ KINDS = (
     ("gpu_runner.runners.forkserver", "executor (fork server and its jobs)"),
     ("gpu_runner.executor", "executor"),
     ("gpu_runner.zygote evaluator", "evaluator (server and its forks)"),
+    ("gpu_runner.zygote kernel", "kernel (server and its forks)"),
     ("gpu_runner.evaluator", "evaluator"),
     ("autograder.cli", "grade command"),
 )

@@ -6,6 +6,7 @@ a child process; both call it the same way, so both give the same results::
     python -m gpu_runner.executor --job DIR --results DIR [--kernel-argv JSON]
                                   [--kernel-workdir DIR] [--tests-argv JSON]
                                   [--wait-for-job [--kernel-env JSON]]
+                                  [--kernel-zygote SOCKET]
 
 ``DIR/job.json`` is `Job.spec_dict()`; ``DIR/work`` holds what the kernel may
 see (public data, the student's own files) and ``DIR/private`` the graded
@@ -22,6 +23,9 @@ the host gave them (``metadata.autograder.role``):
 - after the notebook, each probe's model variable is exported (``.keras``,
   skops or ``.npy``) and read without following links, for the clean
   evaluator; nothing here or in the kernel loads it.
+
+With ``--kernel-zygote`` (trusted mode only: the process runner) each kernel is
+forked from the runner's preloaded kernel server (`gpu_runner.forked_kernel`).
 
 With ``--wait-for-job`` (`gpu_runner.warm`) the kernel and the test process
 are started first and the job's files are awaited: container start, imports
@@ -44,6 +48,7 @@ import os
 import signal
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +74,7 @@ from gpu_runner.job import (
     RunStatus,
 )
 from gpu_runner.warm import WarmStart, wait_for_job
+from gpu_runner.zygote import KERNEL_ENV
 
 TRUNCATION_NOTE = "\n[autograder: output truncated]\n"
 KERNEL_ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH")
@@ -87,13 +93,53 @@ def cell_role(cell: Any) -> str:
 
 
 class _FixedSpecKernelManager(AsyncKernelManager):
-    """A kernel manager with an in-memory kernel spec: no discovery, fixed argv."""
+    """A kernel manager with an in-memory kernel spec: no discovery, fixed argv.
+
+    With `zygote` (trusted mode) the kernel is forked from that kernel server
+    (`gpu_runner.forked_kernel`), `preload` naming what the notebook imports.
+    """
 
     fixed_spec: KernelSpec | None = None
+    zygote: str | None = None
+    preload: tuple[str, ...] = ()
 
     @property
     def kernel_spec(self) -> KernelSpec | None:  # type: ignore[override]
         return self.fixed_spec
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.zygote and self.provisioner is None:
+            from gpu_runner.forked_kernel import ForkedKernelProvisioner
+
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            provisioner = ForkedKernelProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
+            provisioner.socket_path, provisioner.preload = self.zygote, self.preload
+            self.provisioner = provisioner
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def _kernel_manager(
+    spec: KernelSpec, zygote: str | None = None, nb: Any = None
+) -> _FixedSpecKernelManager:
+    km = _FixedSpecKernelManager()
+    km.fixed_spec = spec
+    if zygote:
+        km.zygote = zygote
+        km.preload = _notebook_imports(nb, "student")
+    return km
+
+
+def _notebook_imports(nb: Any, process: str) -> tuple[str, ...]:
+    """What the cells a process runs import: the kernel ("student": student and setup
+    cells) or the trusted test process ("test": setup and test cells)."""
+    from gpu_runner.forked_kernel import imported_modules
+
+    roles = {"student": ("student", "setup"), "test": ("setup", "test")}[process]
+    cells = nb.cells if nb is not None else []
+    sources = [c.source for c in cells if c.cell_type == "code" and cell_role(c) in roles]
+    return tuple(imported_modules(sources))
 
 
 class _OutputBudget:
@@ -228,14 +274,10 @@ def _kernel_exit_signal(client: _GradingClient) -> int | None:
 def _kernel_env(scratch: Path) -> dict[str, str]:
     env = {k: os.environ[k] for k in KERNEL_ENV_KEEP if k in os.environ}
     env.update(
+        KERNEL_ENV,
         HOME=str(scratch),
         IPYTHONDIR=str(scratch / ".ipython"),
         MPLCONFIGDIR=str(scratch / ".matplotlib"),
-        MPLBACKEND="Agg",
-        TF_CPP_MIN_LOG_LEVEL="3",
-        TF_ENABLE_ONEDNN_OPTS="0",
-        PYTHONDONTWRITEBYTECODE="1",
-        PYTHONWARNINGS="ignore",
         TMPDIR=str(scratch),
     )
     return env
@@ -271,8 +313,7 @@ async def prestart(
     """Start a kernel (for a job whose environment is `env`) and the test process, no job yet."""
     started = time.monotonic()
     start_dir, _ = _folders(scratch)
-    km = _FixedSpecKernelManager()
-    km.fixed_spec = _kernel_spec(kernel_argv, scratch, env)
+    km = _kernel_manager(_kernel_spec(kernel_argv, scratch, env))
     starter = _GradingClient(
         nbformat.v4.new_notebook(),
         km=km,
@@ -350,6 +391,7 @@ async def execute_job(
     kernel_workdir: Path | None = None,
     tests_argv: list[str] | None = None,
     warm: WarmStart | None = None,
+    kernel_zygote: str | None = None,
 ) -> RunOutput:
     """Run every notebook of `job`; never raises for student faults.
 
@@ -357,6 +399,8 @@ async def execute_job(
     from `workdir`: a job built without tests); `kernel_workdir` is where the
     kernel works (the sandbox gives it a writable copy of `workdir`). `warm`:
     a kernel and test process started before the job (first notebook only).
+    `kernel_zygote`: the socket of a kernel server to fork kernels from (trusted mode,
+    `gpu_runner.forked_kernel`).
     """
     started = time.monotonic()
     deadline = started + job.total_timeout_s
@@ -379,11 +423,7 @@ async def execute_job(
             status = RunStatus.TIMEOUT
             continue
         ready = await _take_warm(warm, job)
-        if ready is not None:
-            km = ready.km
-        else:
-            km = _FixedSpecKernelManager()
-            km.fixed_spec = spec
+        km = ready.km if ready is not None else _kernel_manager(spec, kernel_zygote, nb)
         client = _GradingClient(
             nb,
             km=km,
@@ -408,6 +448,8 @@ async def execute_job(
                 argv=tests_argv or default_tests_argv(),
                 env=tests_env(dict(os.environ)),
                 cwd=str(workdir),
+                zygote=kernel_zygote,
+                preload=_notebook_imports(nb, "test") if kernel_zygote else (),
             )
         )
         # a warm kernel started before the files arrived: it copies them in itself
@@ -506,6 +548,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--kernel-env", default="{}", help="JSON: the job environment the warm kernel gets"
     )
+    parser.add_argument(
+        "--kernel-zygote",
+        default=None,
+        help="trusted mode: fork kernels from the kernel server on this socket",
+    )
     args = parser.parse_args(argv)
     scratch = args.scratch or (args.job / "scratch")
     scratch.mkdir(parents=True, exist_ok=True)
@@ -544,6 +591,7 @@ async def _run(args: argparse.Namespace, scratch: Path) -> RunOutput:
             kernel_workdir=args.kernel_workdir,
             tests_argv=tests_argv,
             warm=warm,
+            kernel_zygote=args.kernel_zygote,
         )
     except Exception as exc:  # an executor fault is ours, never the student's
         return RunOutput(

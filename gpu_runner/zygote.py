@@ -1,22 +1,35 @@
 """TRUSTED MODE: a preloaded server that forks one fresh child per request.
 
-Importing a framework (TensorFlow/Keras about 4-5 CPU-s, scikit-learn/skops
-about 1-2) is most of what a clean evaluation costs. On the host, in trusted mode
-(the process runner, instructor checks), `ProcessEvaluator` therefore forks each
-evaluation from a server that imported the frameworks once per batch::
+Importing libraries is most of what starting a helper interpreter costs:
+TensorFlow/Keras about 4-5 CPU-s, scikit-learn/skops 1-2, the Jupyter kernel
+itself (ipykernel, IPython) about 0.5 and the libraries a notebook's setup cell
+imports (numpy, pandas, scikit-learn) another 0.5-1. On the host, in trusted mode
+(the process runner, instructor checks), these helpers are therefore forked from
+a server that imported them once per batch::
 
-    python -m gpu_runner.zygote evaluator --socket PATH [--preload keras,sklearn]
+    python -P -m gpu_runner.zygote evaluator --socket PATH [--preload keras,sklearn]
+    python -P -m gpu_runner.zygote kernel --socket PATH [--preload numpy,sklearn.svm]
 
-The server imports libraries and nothing else: it never opens a request or an
-artifact. Each connection carries one request, a JSON line; the server imports
-the evaluator kinds the line names if it has not yet, then forks. The child
-answers ``{"pid": N}``, runs `gpu_runner.evaluator` on the request exactly as the
-one-shot command does, answers ``{"done": true}`` and exits; whatever the
-student's artifact did to it ends with it. The server stops when its standard
-input closes (its host went away).
+The server imports libraries and nothing else: it never runs a notebook's code,
+opens a request's files or an artifact. Each connection carries one request, a
+JSON line; the server imports what the line names (within its role's allow-list)
+if it has not yet, then forks:
 
-Sandboxed grading never uses this: there each evaluation gets its own fresh
-container (docs/architecture.md).
+- ``evaluator``: the child answers ``{"pid": N}``, runs `gpu_runner.evaluator` on
+  the request exactly as the one-shot command does, answers ``{"done": true}``
+  and exits; whatever the student's artifact did to it ends with it.
+- ``kernel``: the child (a monitor) forks the kernel, a new session in the
+  request's folder and environment that runs ``ipykernel_launcher`` with the
+  request's arguments, exactly what ``python -P -m ipykernel_launcher ARGS``
+  would run, with the libraries already imported (numpy's global generator is
+  reseeded: forks must not share random streams). The monitor answers
+  ``{"pid": N}`` and, once the kernel has exited, ``{"exit": CODE}`` (negative:
+  the signal). When the connection closes first (the executor went away), the
+  monitor kills the kernel's process group. A kernel is never reused.
+
+The server stops when its standard input closes (its host went away).
+Sandboxed grading never uses this: there each notebook and each evaluation gets
+its own fresh container (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -65,13 +79,32 @@ def _exit_when_stdin_closes() -> None:
     os._exit(0)
 
 
-def serve(path: Path, preload: list[str]) -> int:
-    """Accept connections on `path`; per request, import its kinds here, then evaluate it
-    in a fork."""
-    from gpu_runner import evaluator
+#: the environment every kernel gets whatever its job (`gpu_runner.executor`); the kernel
+#: server runs in it too, so what its imports read at start is what a kernel would read
+KERNEL_ENV = {
+    "MPLBACKEND": "Agg",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONWARNINGS": "ignore",
+}
+#: read once, when numpy is imported: a kernel that asks for other values starts plainly
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
+#: top-level packages a kernel server may import: their import reads nothing of a job
+#: and starts no thread a fork would lose (matplotlib: the backend is KERNEL_ENV's Agg,
+#: its font list is built once here instead of in every kernel's empty config folder);
+#: TensorFlow, Keras, PyTorch and JAX are left to the kernel itself
+KERNEL_PRELOAD = frozenset({"numpy", "pandas", "scipy", "sklearn", "matplotlib"})
+
+
+def serve(path: Path, role: str, preload: list[str]) -> int:
+    """Accept connections on `path`; per request, import what it names here, then fork
+    the role's child."""
+    child = {"evaluator": _evaluate, "kernel": _monitor_kernel}[role]
+    importer = {"evaluator": _preload_evaluator, "kernel": _preload_kernel}[role]
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
-    _preload(preload)
+    importer(preload)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path) + ".tmp")
     server.listen(64)
@@ -81,7 +114,7 @@ def serve(path: Path, preload: list[str]) -> int:
         conn, _ = server.accept()
         try:
             message = json.loads(read_line(conn))
-            _preload([str(k) for k in message.get("kinds", [])])
+            importer([str(k) for k in message.get("preload", [])])
         except Exception:  # a malformed line: this request fails alone
             conn.close()
             continue
@@ -90,13 +123,7 @@ def serve(path: Path, preload: list[str]) -> int:
             try:
                 server.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                send_json(conn, {"pid": os.getpid()})
-                os.chdir(message["home"])
-                os.environ["HOME"] = message["home"]
-                code = evaluator.main(
-                    ["--request", message["request"], "--results", message["results"]]
-                )
-                send_json(conn, {"done": True})
+                code = child(conn, message)
             except BaseException:  # the host sees the connection end without an answer
                 pass
             finally:
@@ -104,7 +131,18 @@ def serve(path: Path, preload: list[str]) -> int:
         conn.close()
 
 
-def _preload(kinds: list[str]) -> None:
+def _evaluate(conn: socket.socket, message: dict[str, Any]) -> int:
+    from gpu_runner import evaluator
+
+    send_json(conn, {"pid": os.getpid()})
+    os.chdir(message["home"])
+    os.environ["HOME"] = message["home"]
+    code = evaluator.main(["--request", message["request"], "--results", message["results"]])
+    send_json(conn, {"done": True})
+    return code
+
+
+def _preload_evaluator(kinds: list[str]) -> None:
     from gpu_runner import evaluator
 
     try:
@@ -113,13 +151,102 @@ def _preload(kinds: list[str]) -> None:
         pass
 
 
+def _preload_kernel(modules: list[str]) -> None:
+    import importlib
+
+    allowed = [m for m in modules if m.split(".")[0] in KERNEL_PRELOAD]
+    for name in ["ipykernel.kernelapp", "gpu_runner.testproc", *allowed]:
+        if name in sys.modules:
+            continue
+        try:
+            importlib.import_module(name)
+        except BaseException:  # noqa: BLE001 - the kernel's own import will say what is wrong
+            pass
+
+
+def _monitor_kernel(conn: socket.socket, message: dict[str, Any]) -> int:
+    """Fork the program (a kernel, or the trusted test process speaking over `conn`), report
+    its pid and exit status; kill its group if the host goes away first."""
+    env = message["env"]
+    if any(env.get(k) != os.environ.get(k) for k in (*THREAD_ENV, "PYTHONPATH")):
+        send_json(conn, {"refused": "its environment differs from this server's"})
+        return 0
+    tests = message.get("program") == "tests"
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.set_wakeup_fd(wake_w)
+    pid = os.fork()
+    if pid == 0:
+        _become(message, monitor=os.getppid(), stdio=conn.fileno() if tests else None)
+    send_json(conn, {"pid": pid})
+    hangup = select.poll()  # the peer's close, without reading what is meant for the program
+    hangup.register(conn, select.POLLRDHUP | select.POLLHUP)
+    hangup.register(wake_r, select.POLLIN)
+    while True:
+        events = dict(hangup.poll())
+        if wake_r in events:
+            os.read(wake_r, 4096)
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                if not tests:
+                    send_json(conn, {"exit": os.waitstatus_to_exitcode(status)})
+                return 0
+        if conn.fileno() in events:  # the executor went away
+            kill_group(pid)
+            os.waitpid(pid, 0)
+            return 0
+
+
+def _become(message: dict[str, Any], *, monitor: int, stdio: int | None) -> None:
+    """In the program's process: what ``python -P -m ipykernel_launcher ARGS`` runs, or
+    ``python -P -m gpu_runner.testproc`` with the connection as its stdin and stdout."""
+    code = 1
+    try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null if stdio is None or fd == 2 else stdio, fd)
+        os.closerange(3, 65536)
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in message["env"].items()})
+        os.chdir(message["cwd"])
+        import tempfile as _tempfile
+
+        _tempfile.tempdir = None  # chosen again from this program's TMPDIR
+        if "numpy" in sys.modules:  # a fork shares its parent's random state
+            sys.modules["numpy"].random.seed()
+        if stdio is not None:
+            from gpu_runner import testproc
+
+            sys.argv = ["gpu_runner.testproc"]
+            code = testproc.main()
+            return
+        os.environ["JPY_PARENT_PID"] = str(monitor)
+        from ipykernel import kernelapp
+
+        sys.argv = ["ipykernel_launcher", *[str(a) for a in message["argv"]]]
+        kernelapp.IPKernelApp.launch_instance(
+            argv=[*sys.argv[1:], f"--IPKernelApp.parent_handle={monitor}"]
+        )
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - a program that cannot start exits; the host sees it
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gpu_runner.zygote", description=__doc__)
-    parser.add_argument("role", choices=["evaluator"], help="what the server forks")
+    parser.add_argument("role", choices=["evaluator", "kernel"], help="what the server forks")
     parser.add_argument("--socket", type=Path, required=True, help="Unix socket to listen on")
-    parser.add_argument("--preload", default="", help="comma-separated kinds to import first")
+    parser.add_argument("--preload", default="", help="comma-separated names to import first")
     args = parser.parse_args(argv)
-    return serve(args.socket, [k for k in args.preload.split(",") if k])
+    return serve(args.socket, args.role, [k for k in args.preload.split(",") if k])
 
 
 # -- the host side ------------------------------------------------------------------------
@@ -218,6 +345,16 @@ class Zygote:
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+
+def kill_group(pid: int) -> None:
+    """Kill a forked kernel and whatever it started in its session; nothing when gone."""
+    if pid <= 0:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def kill(pid: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import nbformat
 
@@ -85,3 +86,211 @@ def test_close_without_jobs_is_quick() -> None:
     runner.close()
     assert time.monotonic() - started < 1.0
     assert os.environ.get("AUTOGRADER_TEST_SECRET") is None
+
+
+# -- kernels forked from the preloaded kernel server (trusted mode) -------------------------
+
+FORKED_PROBE = (
+    "import os, json, random, tempfile, numpy\n"
+    "monitor = os.getppid()\n"
+    "server = int(open(f'/proc/{monitor}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+    "print(json.dumps({'pid': os.getpid(), 'server': server, 'cwd': os.getcwd(),\n"
+    "  'tmp': tempfile.gettempdir(), 'env': sorted(os.environ),\n"
+    "  'np': float(numpy.random.rand()), 'random': random.random(),\n"
+    "  'seen': globals().get('SEEN')}))\n"
+    "SEEN = 'earlier job'\n"
+)
+
+
+def _kernel_server(runner: ProcessRunner) -> int:
+    """The kernel server's pid once it listens (the first job may start before it does)."""
+    assert runner.kernels is not None
+    runner.kernels.start()
+    assert runner.kernels.socket(wait_s=60)
+    assert runner.kernels.pid
+    return runner.kernels.pid
+
+
+def test_kernels_are_fresh_forks_of_the_kernel_server(monkeypatch) -> None:
+    monkeypatch.setenv("AUTOGRADER_TEST_SECRET", "do-not-leak")
+    runner = ProcessRunner()
+    try:
+        server = _kernel_server(runner)
+        outs = [runner.run(_job(f"fk{i}", FORKED_PROBE)) for i in range(2)]
+    finally:
+        runner.close()
+    assert [o.status for o in outs] == [RunStatus.COMPLETED] * 2
+    a, b = (_printed(o) for o in outs)
+    assert a["server"] == b["server"] == server  # forked, not started with python -m
+    assert a["pid"] != b["pid"] and a["seen"] is None and b["seen"] is None
+    assert a["np"] != b["np"] and a["random"] != b["random"]  # no shared random stream
+    assert a["cwd"].endswith("/work") and a["cwd"] != b["cwd"]
+    assert a["tmp"] != b["tmp"] and "scratch" in a["tmp"]  # each kernel's own TMPDIR
+    assert "AUTOGRADER_TEST_SECRET" not in a["env"] + b["env"]
+    assert "MPLCONFIGDIR" in a["env"] and "JPY_PARENT_PID" in a["env"]
+
+
+def test_forked_and_plain_kernels_agree_on_timeouts_errors_and_kills() -> None:
+    cells = [
+        "import time\ntime.sleep(60)",  # interrupted at the cell timeout
+        "print('after the timeout')",
+        "raise ValueError('wrong')",
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",  # as the OOM killer does
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    job = Job(
+        job_id="agree",
+        files={"nb.ipynb": nbformat.writes(nb).encode()},
+        notebooks=("nb.ipynb",),
+        cell_timeout_s=3,
+        total_timeout_s=120,
+    )
+    results = []
+    for fork in (True, False):
+        runner = ProcessRunner(fork_kernels=fork)
+        try:
+            if fork:
+                _kernel_server(runner)
+            out = runner.run(job)
+        finally:
+            runner.close()
+        results.append((out.status, [c.status for c in out.notebooks[0].cells]))
+    assert results[0] == results[1]
+    assert results[0][0] is RunStatus.MEMORY
+    assert results[0][1][:3] == [CellStatus.TIMEOUT, CellStatus.OK, CellStatus.ERROR]
+
+
+def test_a_forked_kernel_dies_when_its_executor_goes_away(tmp_path) -> None:
+    """The executor holds the connection; closing it (or dying) kills the kernel's group."""
+    import socket
+    import time
+
+    from gpu_runner.zygote import Zygote, read_line, send_json
+
+    server = Zygote("kernel")
+    server.start()
+    try:
+        path = server.socket(wait_s=60)
+        assert path
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(path)
+        env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+        if "PYTHONPATH" in os.environ:
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+        send_json(
+            conn, {"argv": ["-f", str(tmp_path / "kernel.json")], "env": env, "cwd": str(tmp_path)}
+        )
+        pid = json.loads(read_line(conn))["pid"]
+        for _ in range(200):  # the kernel is up once it wrote its connection file
+            if (tmp_path / "kernel.json").exists():
+                break
+            time.sleep(0.05)
+        assert (tmp_path / "kernel.json").exists()
+        os.kill(pid, 0)  # alive
+        conn.close()
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"kernel {pid} outlived its executor's connection")
+    finally:
+        server.close()
+
+
+def test_a_kernel_starts_plainly_when_the_server_cannot_fork_it() -> None:
+    job = _job("threads", FORKED_PROBE)
+    job = Job(**{**job.__dict__, "env": {"OMP_NUM_THREADS": "1"}})  # numpy reads it at import
+    runner = ProcessRunner()
+    try:
+        server = _kernel_server(runner)
+        refused = runner.run(job)
+        os.kill(server, 9)  # a server that died: the next kernel starts plainly too
+        orphaned = runner.run(_job("no-server", FORKED_PROBE))
+    finally:
+        runner.close()
+    assert refused.status is RunStatus.COMPLETED and orphaned.status is RunStatus.COMPLETED
+    assert _printed(refused)["server"] != server
+    assert _printed(orphaned)["server"] != server
+
+
+def _cell(source: str, role: str | None = None) -> Any:
+    from gpu_runner.job import ROLE_KEY
+
+    cell = nbformat.v4.new_code_cell(source)
+    if role:
+        cell.metadata[ROLE_KEY] = {"role": role}
+    return cell
+
+
+SERVER_OF = (
+    "import os\n"
+    "def server_of():\n"
+    "    monitor = os.getppid()\n"
+    "    return int(open(f'/proc/{monitor}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+)
+
+
+def test_the_trusted_test_process_is_forked_too_and_a_stuck_test_costs_only_its_cell() -> None:
+    cells = [
+        _cell("import numpy as np\nSCALE = 2", "setup"),
+        _cell("def double(v):\n    return v * SCALE"),
+        _cell(SERVER_OF + "print('server', server_of())\nassert double(3) == 6", "test"),
+        _cell("while True:\n    pass", "test"),  # the test cell's deadline kills the process
+        _cell(SERVER_OF + "print('server', server_of())\nassert double(4) == 8", "test"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    job = Job(
+        job_id="tests-forked",
+        files={"nb.ipynb": nbformat.writes(nb).encode()},
+        notebooks=("nb.ipynb",),
+        cell_timeout_s=3,
+        total_timeout_s=120,
+    )
+    runner = ProcessRunner()
+    try:
+        server = _kernel_server(runner)
+        out = runner.run(job)
+        left = _children_of_children(server)
+    finally:
+        runner.close()
+    statuses = [c.status for c in out.notebooks[0].cells]
+    assert statuses == [
+        CellStatus.OK,
+        CellStatus.OK,
+        CellStatus.OK,
+        CellStatus.TIMEOUT,
+        CellStatus.OK,
+    ]
+    graded = nbformat.reads(out.notebooks[0].notebook_json, as_version=4)
+    printed = ["".join(o.get("text", "") for o in graded.cells[i].outputs) for i in (2, 4)]
+    assert printed == [f"server {server}\n"] * 2  # both test processes were forks
+    assert left == []  # the stuck one was killed, the others exited
+
+
+def _children_of_children(pid: int) -> list[int]:
+    """The processes whose parent is a child of `pid` (the monitors' programs), once the
+    monitors have had a moment to reap what was killed."""
+    import time
+
+    def children(of: set[int]) -> set[int]:
+        found = set()
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    stat = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(stat[1]) in of:
+                    found.add(int(name))
+        return found
+
+    left: set[int] = set()
+    for _ in range(50):
+        left = children(children({pid}))
+        if not left:
+            break
+        time.sleep(0.1)
+    return sorted(left)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -30,14 +32,72 @@ def _error(ename: str, evalue: str) -> dict[str, Any]:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
 
 
+class _ForkedTests:
+    """The test process forked by the kernel server (`gpu_runner.zygote`), its stdin and
+    stdout being the connection: the parts of ``asyncio.subprocess.Process`` used here."""
+
+    def __init__(self, pid: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.pid = pid
+        self.stdout = reader
+        self.stdin = writer
+        self.returncode: int | None = None
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+    async def wait(self) -> int:
+        if self.returncode is None:
+            self.stdin.close()  # the server's monitor kills what is left of the process
+            self.returncode = -signal.SIGKILL
+        return self.returncode
+
+
+async def _fork_tests(
+    path: str, *, env: dict[str, str], cwd: str, preload: list[str]
+) -> _ForkedTests | None:
+    """A test process forked by the kernel server at `path`; None when it cannot."""
+    message = {"program": "tests", "env": env, "cwd": cwd, "preload": preload, "argv": []}
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_unix_connection(path, limit=LINE_LIMIT), 10
+        )
+    except (OSError, TimeoutError):
+        return None
+    try:
+        writer.write(json.dumps(message).encode() + b"\n")
+        await writer.drain()
+        pid = int(json.loads(await asyncio.wait_for(reader.readline(), 60))["pid"])
+    except (OSError, ValueError, KeyError, TypeError, TimeoutError):
+        writer.close()
+        return None
+    return _ForkedTests(pid, reader, writer)
+
+
 class TrustedTests:
-    def __init__(self, *, argv: Sequence[str], env: dict[str, str], cwd: str) -> None:
+    """The trusted test process of one notebook, started on first use.
+
+    `zygote`: trusted mode only, the kernel server's socket: the process is forked
+    from it (the notebook's libraries already imported, `preload`) instead of started.
+    """
+
+    def __init__(
+        self,
+        *,
+        argv: Sequence[str],
+        env: dict[str, str],
+        cwd: str,
+        zygote: str | None = None,
+        preload: Sequence[str] = (),
+    ) -> None:
         self.argv = list(argv)
         self.env = env
         self.cwd = cwd
+        self.zygote = zygote
+        self.preload = list(preload)
         self._setup: list[str] = []
         self._replayed = 0
-        self._proc: asyncio.subprocess.Process | None = None
+        self._proc: asyncio.subprocess.Process | _ForkedTests | None = None
 
     def add_setup(self, source: str) -> None:
         self._setup.append(source)
@@ -46,7 +106,14 @@ class TrustedTests:
         """Start the process now (a warm start, before the job), not at the first test."""
         await self._start()
 
-    async def _start(self) -> asyncio.subprocess.Process:
+    async def _start(self) -> asyncio.subprocess.Process | _ForkedTests:
+        if self._proc is not None and self._proc.returncode is None:
+            return self._proc
+        self._replayed = 0
+        if self.zygote:
+            self._proc = await _fork_tests(
+                self.zygote, env=self.env, cwd=self.cwd, preload=self.preload
+            )
         if self._proc is None or self._proc.returncode is not None:
             self._proc = await asyncio.create_subprocess_exec(
                 *self.argv,
@@ -57,10 +124,11 @@ class TrustedTests:
                 cwd=self.cwd,
                 limit=LINE_LIMIT,
             )
-            self._replayed = 0
         return self._proc
 
-    async def _send(self, proc: asyncio.subprocess.Process, message: dict[str, Any]) -> None:
+    async def _send(
+        self, proc: asyncio.subprocess.Process | _ForkedTests, message: dict[str, Any]
+    ) -> None:
         assert proc.stdin is not None
         proc.stdin.write(json.dumps(message).encode() + b"\n")
         await proc.stdin.drain()

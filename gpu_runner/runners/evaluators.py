@@ -118,7 +118,7 @@ class ProcessEvaluator(Evaluator):
             "request": str(root / "request"),
             "results": str(root / "results"),
             "home": str(root),
-            "kinds": sorted({task.kind for task in request.tasks}),
+            "preload": sorted({task.kind for task in request.tasks}),
         }
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(request.timeout_s + KILL_GRACE_S)

@@ -11,6 +11,11 @@ not per job. The forked child starts a new session, takes the same clean
 environment a subprocess gets, runs one job and exits; kernels are never
 reused. With another interpreter (``python=``), ``fork_server=False`` or a
 fork server that died, the runner starts ``python -m gpu_runner.executor``.
+
+The kernels are forked the same way (``fork_kernels``), from a kernel server
+(`gpu_runner.zygote`, role ``kernel``) that imported ipykernel and the
+notebooks' libraries once per runner; still one fresh kernel per notebook. The
+server starts with the first job, whose kernels start plainly until it listens.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 from gpu_runner.job import Job, RunOutput, RunStatus, infra_error
 from gpu_runner.runners.base import Runner, write_job_files
 from gpu_runner.runners.forkserver import ForkServer, ForkServerError
+from gpu_runner.zygote import KERNEL_ENV, Zygote
 
 KILL_GRACE_S = 15.0
 ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH", "KERAS_BACKEND")
@@ -54,18 +60,33 @@ class ProcessRunner(Runner):
         python: str = sys.executable,
         kill_grace_s: float = KILL_GRACE_S,
         fork_server: bool = True,
+        fork_kernels: bool = True,
     ):
         self.python = python
         self.kill_grace_s = kill_grace_s
         self.fork_server = fork_server and python == sys.executable and hasattr(os, "fork")
         self._server: ForkServer | None = None
         self._server_lock = threading.Lock()
+        forking = fork_kernels and self.fork_server
+        self.kernels = (
+            Zygote("kernel", python=python, env=_kernel_server_env()) if forking else None
+        )
 
     def close(self) -> None:
         with self._server_lock:
             server, self._server = self._server, None
         if server is not None:
             server.close()
+        if self.kernels is not None:
+            self.kernels.close()
+
+    def _kernel_args(self) -> list[str]:
+        """``--kernel-zygote SOCKET`` once the kernel server listens (started here)."""
+        if self.kernels is None:
+            return []
+        self.kernels.start()
+        path = self.kernels.socket()
+        return ["--kernel-zygote", path] if path else []
 
     def _get_server(self) -> ForkServer | None:
         with self._server_lock:
@@ -93,7 +114,10 @@ class ProcessRunner(Runner):
             scratch, argv = _lay_out(job, root)
             stderr_path = root / "executor.stderr"
             child = server.start(
-                argv=argv, cwd=str(root), env=_executor_env(scratch), stderr=str(stderr_path)
+                argv=[*argv, *self._kernel_args()],
+                cwd=str(root),
+                env=_executor_env(scratch),
+                stderr=str(stderr_path),
             )
             killed = False
             try:
@@ -165,6 +189,11 @@ class ProcessRunner(Runner):
             )
         tail = stderr.decode("utf-8", "replace")[-2000:]
         return infra_error(job.job_id, f"executor exited {proc_exit}: {tail}", self.name)
+
+
+def _kernel_server_env() -> dict[str, str]:
+    """What the kernel server runs in: what every kernel gets, whatever its job."""
+    return {**{k: os.environ[k] for k in ENV_KEEP if k in os.environ}, **KERNEL_ENV}
 
 
 def _lay_out(job: Job, root: Path) -> tuple[Path, list[str]]:
