@@ -8,7 +8,9 @@ Runs ``autograder --course COURSE_DIR grade WEEK --force`` and samples /proc eve
 process, executor, evaluator, ...). Processes shorter than the sampling period
 can be missed, so the total is a lower bound; `bench/measure.py` (a cgroup) gives
 the exact total. Useful for A/B runs of two checkouts: set ``PYTHONPATH`` to the
-checkout to measure. A course folder with collected submissions is what
+checkout to measure. With ``--containers`` (the Docker runner) the processes of
+every container started during the run count too, and the Docker daemons
+(dockerd, containerd and their shims) count by what their CPU grew. A course folder with collected submissions is what
 ``bench/compare.py --work DIR`` leaves in ``DIR/course``.
 """
 
@@ -22,16 +24,25 @@ import sys
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
-KINDS = (
+KINDS = (  # first match wins: the sandbox's executor names the kernel's launcher in its argv
+    ("-m gpu_runner.executor", "executor"),
     ("ipykernel", "kernel"),
     ("gpu_runner.testproc", "trusted test process"),
     ("gpu_runner.runners.forkserver", "executor (fork server and its jobs)"),
-    ("gpu_runner.executor", "executor"),
     ("gpu_runner.zygote evaluator", "evaluator (server and its forks)"),
     ("gpu_runner.zygote kernel", "kernel (server and its forks)"),
     ("gpu_runner.evaluator", "evaluator"),
     ("autograder.cli", "grade command"),
+    ("gpu_runner.evaluator", "evaluator"),
+    ("containerd-shim", "docker daemons"),
+    ("containerd", "docker daemons"),
+    ("dockerd", "docker daemons"),
+    ("runc", "docker daemons"),
+    ("docker-init", "container init"),
+    ("setpriv", "container setup (sh, setpriv, cp)"),
+    ("/bin/sh", "container setup (sh, setpriv, cp)"),
 )
+DAEMONS = ("dockerd", "containerd")
 
 
 def _processes() -> dict[int, tuple[int, int, str]]:
@@ -56,6 +67,22 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _in_container(pid: int) -> bool:
+    try:
+        return "docker" in open(f"/proc/{pid}/cgroup").read()
+    except OSError:
+        return False
+
+
+def _daemon_ticks() -> dict[int, int]:
+    procs = _processes()
+    return {
+        pid: ticks
+        for pid, (_, ticks, _) in procs.items()
+        if any(_cmdline(pid).split(" ")[0].endswith(d) for d in DAEMONS)
+    }
+
+
 def _kind(cmdline: str) -> str:
     for needle, kind in KINDS:
         if needle in cmdline:
@@ -69,16 +96,20 @@ def main() -> None:
     parser.add_argument("week")
     parser.add_argument("--runner", default="process")
     parser.add_argument("--jobs", default="2")
+    parser.add_argument("--containers", action="store_true", help="count containers, daemons")
     args = parser.parse_args()
     cmd = [sys.executable, "-c", "from autograder.cli import main; main()"]
     cmd += ["--course", args.course, "grade", args.week, "--runner", args.runner]
     cmd += ["--jobs", args.jobs, "--force"]
     seen: dict[tuple[int, str], list] = {}
+    before = _daemon_ticks() if args.containers else {}
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while proc.poll() is None:
         procs = _processes()
         ours, grew = {proc.pid}, True
+        if args.containers:
+            ours |= {pid for pid in procs if pid not in before and _in_container(pid)}
         while grew:
             grew = False
             for pid, (ppid, _, _) in procs.items():
@@ -94,6 +125,10 @@ def main() -> None:
     wall = time.monotonic() - started
     cpu: collections.Counter[str] = collections.Counter()
     count: collections.Counter[str] = collections.Counter()
+    for pid, ticks in _daemon_ticks().items():
+        if pid in before:
+            cpu["docker daemons"] += (ticks - before[pid]) / TICKS
+            count["docker daemons"] += 1
     for ticks, cmdline in seen.values():
         cpu[_kind(cmdline)] += ticks / TICKS
         count[_kind(cmdline)] += 1

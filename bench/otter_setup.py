@@ -107,7 +107,7 @@ def master_notebook(source: Path, name: str) -> nbformat.NotebookNode:
     src = nbformat.read(source, as_version=4)
     # no `name:`: otter would then refuse notebooks without its own metadata, and the
     # submissions are the same nbgrader notebooks every tool grades
-    cells = [_raw("# ASSIGNMENT CONFIG\nrequirements: requirements.txt\n")]
+    cells = [_raw("# ASSIGNMENT CONFIG\nrequirements: requirements.txt\nrun_tests: false\n")]
     open_q: list[nbformat.NotebookNode] | None = None
     tests: list[nbformat.NotebookNode] = []
     points = 0.0

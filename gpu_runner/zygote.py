@@ -154,7 +154,7 @@ def _preload_evaluator(kinds: list[str]) -> None:
 def _preload_kernel(modules: list[str]) -> None:
     import importlib
 
-    allowed = [m for m in modules if m.split(".")[0] in KERNEL_PRELOAD]
+    allowed = [m for m in modules if _preloadable(m)]
     for name in ["ipykernel.kernelapp", "gpu_runner.testproc", *allowed]:
         if name in sys.modules:
             continue
@@ -162,6 +162,15 @@ def _preload_kernel(modules: list[str]) -> None:
             importlib.import_module(name)
         except BaseException:  # noqa: BLE001 - the kernel's own import will say what is wrong
             pass
+
+
+def _preloadable(module: str) -> bool:
+    """An allow-listed package's public module whose import only defines things (an
+    ``experimental`` module switches features on for whoever imports after it)."""
+    parts = module.split(".")
+    if parts[0] not in KERNEL_PRELOAD or not all(p.isidentifier() for p in parts):
+        return False
+    return not any(p.startswith("_") or "experimental" in p for p in parts)
 
 
 def _monitor_kernel(conn: socket.socket, message: dict[str, Any]) -> int:

@@ -294,3 +294,25 @@ def _children_of_children(pid: int) -> list[int]:
             break
         time.sleep(0.1)
     return sorted(left)
+
+
+def test_what_one_notebook_imports_switches_nothing_on_for_the_next() -> None:
+    enable = "import sklearn.experimental.enable_halving_search_cv\nimport sklearn.linear_model"
+    use = (
+        "try:\n    from sklearn.model_selection import HalvingGridSearchCV\n"
+        "    print('enabled')\nexcept ImportError:\n    print('fresh')\n"
+    )
+    runner = ProcessRunner()
+    try:
+        server = _kernel_server(runner)
+        first = runner.run(_job("enables", enable + "\n" + SERVER_OF + "print(server_of())"))
+        second = runner.run(_job("uses", use + SERVER_OF + "print(server_of())"))
+    finally:
+        runner.close()
+
+    def printed(out: RunOutput) -> list[str]:
+        nb = nbformat.reads(out.notebooks[0].notebook_json, as_version=4)
+        return "".join(o.get("text", "") for o in nb.cells[0].outputs).split()
+
+    assert printed(first) == [str(server)]
+    assert printed(second) == ["fresh", str(server)]  # as in a fresh interpreter
