@@ -238,6 +238,7 @@ def test_the_trusted_test_process_is_forked_too_and_a_stuck_test_costs_only_its_
         _cell("import numpy as np\nSCALE = 2", "setup"),
         _cell("def double(v):\n    return v * SCALE"),
         _cell(SERVER_OF + "print('server', server_of())\nassert double(3) == 6", "test"),
+        _cell("import os\nprint(os.environ['HOME'])", "test"),
         _cell("while True:\n    pass", "test"),  # the test cell's deadline kills the process
         _cell(SERVER_OF + "print('server', server_of())\nassert double(4) == 8", "test"),
     ]
@@ -257,15 +258,12 @@ def test_the_trusted_test_process_is_forked_too_and_a_stuck_test_costs_only_its_
     finally:
         runner.close()
     statuses = [c.status for c in out.notebooks[0].cells]
-    assert statuses == [
-        CellStatus.OK,
-        CellStatus.OK,
-        CellStatus.OK,
-        CellStatus.TIMEOUT,
-        CellStatus.OK,
-    ]
+    assert statuses == [CellStatus.OK] * 4 + [CellStatus.TIMEOUT, CellStatus.OK]
     graded = nbformat.reads(out.notebooks[0].notebook_json, as_version=4)
-    printed = ["".join(o.get("text", "") for o in graded.cells[i].outputs) for i in (2, 4)]
+    printed = ["".join(o.get("text", "") for o in graded.cells[i].outputs) for i in (2, 5)]
+    home = "".join(o.get("text", "") for o in graded.cells[3].outputs).strip()
+    assert "trusted-tests-" in home and not os.path.exists(home)  # removed with the job
+    assert not home.startswith("/tmp/trusted-tests-")
     assert printed == [f"server {server}\n"] * 2  # both test processes were forks
     assert left == []  # the stuck one was killed, the others exited
 

@@ -191,7 +191,7 @@ class TrustedTests:
 
 def tests_env(base: dict[str, str]) -> dict[str, str]:
     """The test process's environment: the executor's basics (and Keras' backend), no GPU."""
-    keep = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "SYSTEMROOT", "KERAS_BACKEND")
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "SYSTEMROOT", "KERAS_BACKEND", "TMPDIR")
     env = {k: base[k] for k in keep if k in base}
     env.update(
         CUDA_VISIBLE_DEVICES="",

@@ -42,6 +42,7 @@ ENV_KEEP = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "PYTHONPATH", "KERAS_B
 def _executor_env(scratch: Path) -> dict[str, str]:
     env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
     env.update(HOME=str(scratch), JUPYTER_PLATFORM_DIRS="1", PYTHONDONTWRITEBYTECODE="1")
+    env["TMPDIR"] = str(scratch.parent / "tmp")  # removed with the job (the test process's HOME)
     env["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
     env["JUPYTER_CONFIG_DIR"] = str(scratch / "config")
     env["JUPYTER_DATA_DIR"] = str(scratch / "data")
@@ -203,6 +204,7 @@ def _lay_out(job: Job, root: Path) -> tuple[Path, list[str]]:
     write_job_files(job, root / "job" / "work", root / "job" / "private")
     scratch = root / "scratch"
     scratch.mkdir()
+    (root / "tmp").mkdir()
     argv = ["--job", str(root / "job"), "--results", str(root / "results")]
     return scratch, [*argv, "--scratch", str(scratch)]
 
