@@ -99,12 +99,14 @@ def main() -> None:
     parser.add_argument("--containers", action="store_true", help="count containers, daemons")
     args = parser.parse_args()
     cmd = [sys.executable, "-c", "from autograder.cli import main; main()"]
-    cmd += ["--course", args.course, "grade", args.week, "--runner", args.runner]
+    cmd += ["--course", os.path.abspath(args.course), "grade", args.week]
+    cmd += ["--runner", args.runner]
     cmd += ["--jobs", args.jobs, "--force"]
     seen: dict[tuple[int, str], list] = {}
     before = _daemon_ticks() if args.containers else {}
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # from a neutral folder: `python -c` puts its folder first on sys.path, ahead of PYTHONPATH
+    proc = subprocess.Popen(cmd, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while proc.poll() is None:
         procs = _processes()
         ours, grew = {proc.pid}, True
