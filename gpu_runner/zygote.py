@@ -207,21 +207,29 @@ def _monitor_kernel(conn: socket.socket, message: dict[str, Any]) -> int:
             return 0
 
 
+def detach(*, stdio: tuple[int, int, int], env: dict[str, str], cwd: str) -> None:
+    """In a forked child: a new session, default signal handling for children, `stdio` as
+    fds 0-2 and no other fd, only `env`, in `cwd`."""
+    os.setsid()
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for fd, source in enumerate(stdio):
+        os.dup2(source, fd)
+    os.closerange(3, 65536)
+    os.environ.clear()  # a kernel started from here inherits this environment
+    os.environ.update(env)
+    os.chdir(cwd)
+
+
 def _become(message: dict[str, Any], *, monitor: int, stdio: int | None) -> None:
     """In the program's process: what ``python -P -m ipykernel_launcher ARGS`` runs, or
     ``python -P -m gpu_runner.testproc`` with the connection as its stdin and stdout."""
     code = 1
     try:
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null if stdio is None or fd == 2 else stdio, fd)
-        os.closerange(3, 65536)
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in message["env"].items()})
-        os.chdir(message["cwd"])
+        io = stdio if stdio is not None else null
+        env = {str(k): str(v) for k, v in message["env"].items()}
+        detach(stdio=(io, io, null), env=env, cwd=message["cwd"])
         import tempfile as _tempfile
 
         _tempfile.tempdir = None  # chosen again from this program's TMPDIR

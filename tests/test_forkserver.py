@@ -19,13 +19,24 @@ PROBE = (
 )
 
 
-def _job(job_id: str, source: str = PROBE, total_timeout_s: float = 120) -> Job:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+def _job(
+    job_id: str,
+    source: str = PROBE,
+    total_timeout_s: float = 120,
+    *,
+    cells: list | None = None,
+    cell_timeout_s: float = 60,
+) -> Job:
+    """A one-notebook job: one cell of `source`, or `cells` (sources or cells)."""
+    cells = cells if cells is not None else [source]
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(c) if isinstance(c, str) else c for c in cells]
+    )
     return Job(
         job_id=job_id,
         files={"nb.ipynb": nbformat.writes(nb).encode()},
         notebooks=("nb.ipynb",),
-        cell_timeout_s=60,
+        cell_timeout_s=cell_timeout_s,
         total_timeout_s=total_timeout_s,
     )
 
@@ -137,14 +148,7 @@ def test_forked_and_plain_kernels_agree_on_timeouts_errors_and_kills() -> None:
         "raise ValueError('wrong')",
         "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",  # as the OOM killer does
     ]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    job = Job(
-        job_id="agree",
-        files={"nb.ipynb": nbformat.writes(nb).encode()},
-        notebooks=("nb.ipynb",),
-        cell_timeout_s=3,
-        total_timeout_s=120,
-    )
+    job = _job("agree", cells=cells, cell_timeout_s=3)
     results = []
     for fork in (True, False):
         runner = ProcessRunner(fork_kernels=fork)
@@ -242,14 +246,7 @@ def test_the_trusted_test_process_is_forked_too_and_a_stuck_test_costs_only_its_
         _cell("while True:\n    pass", "test"),  # the test cell's deadline kills the process
         _cell(SERVER_OF + "print('server', server_of())\nassert double(4) == 8", "test"),
     ]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    job = Job(
-        job_id="tests-forked",
-        files={"nb.ipynb": nbformat.writes(nb).encode()},
-        notebooks=("nb.ipynb",),
-        cell_timeout_s=3,
-        total_timeout_s=120,
-    )
+    job = _job("tests-forked", cells=cells, cell_timeout_s=3)
     runner = ProcessRunner()
     try:
         server = _kernel_server(runner)

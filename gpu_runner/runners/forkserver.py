@@ -33,18 +33,11 @@ def _child(req: dict[str, Any]) -> None:
     """In the forked child: become `python -m gpu_runner.executor ARGV` and never return."""
     code = 1
     try:
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from gpu_runner.zygote import detach
+
         null = os.open(os.devnull, os.O_RDWR)
         err = os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        os.dup2(err, 2)
-        os.closerange(3, 256)
-        os.environ.clear()  # the kernel inherits this environment
-        os.environ.update(req["env"])
-        os.chdir(req["cwd"])
+        detach(stdio=(null, null, err), env=req["env"], cwd=req["cwd"])
         from gpu_runner import executor
 
         code = executor.main(req["argv"])
