@@ -141,7 +141,10 @@ def grade(
     ctx = load_week_context(course, WEEK)
     files = {f"{WEEK}.ipynb": nbformat.writes(nb).encode()}
     runner = runner or ProcessRunner(fork_server=False)
-    result = grade_files(ctx, login=login, files=files, runner=runner)
+    try:
+        result = grade_files(ctx, login=login, files=files, runner=runner)
+    finally:
+        runner.close()  # a Docker runner's containers started ahead go with it
     assert result.status == "graded", result.problems
     return result
 
