@@ -28,13 +28,13 @@ import sys
 import threading
 from typing import Any
 
+from gpu_runner.zygote import detach
+
 
 def _child(req: dict[str, Any]) -> None:
     """In the forked child: become `python -m gpu_runner.executor ARGV` and never return."""
     code = 1
     try:
-        from gpu_runner.zygote import detach
-
         null = os.open(os.devnull, os.O_RDWR)
         err = os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         detach(stdio=(null, null, err), env=req["env"], cwd=req["cwd"])
